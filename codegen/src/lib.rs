@@ -1,0 +1,13 @@
+//! Feishu / Lark documentation pages → endpoint specs → Rust client.
+//!
+//! The pipeline has three stages, each in its own module tree:
+//! - [`page`]: a documentation page (Markdown with the docs' quirks) → a
+//!   small document model of headings, tables, lists and code blocks;
+//! - [`read`]: that document model → one [`spec::Spec`] per endpoint page;
+//! - [`spec`]: the reviewed intermediate representation, written as YAML.
+//!
+//! [`diag`] carries every problem found on the way as a diagnostic that
+//! names the page and line; nothing is dropped silently.
+
+pub mod diag;
+pub mod spec;
