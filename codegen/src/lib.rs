@@ -10,4 +10,5 @@
 //! names the page and line; nothing is dropped silently.
 
 pub mod diag;
+pub mod mojibake;
 pub mod spec;
