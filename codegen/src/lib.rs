@@ -11,4 +11,5 @@
 
 pub mod diag;
 pub mod mojibake;
+pub mod page;
 pub mod spec;

@@ -1,0 +1,643 @@
+//! A documentation page → a small document model: headings, paragraphs,
+//! tables, lists and code blocks, each with the line it starts on.
+//!
+//! The Markdown is read with pulldown-cmark. Two quirks of the docs are not
+//! Markdown and are normalised first, keeping a map back to the page's own
+//! line numbers:
+//! - format A continues a table cell on the next lines after a two-space
+//!   hard break; such lines (which may start with `- `, a list marker that
+//!   would end the table) are joined to their row with `<br>`;
+//! - Feishu's raw `<md-dt-table>` markup is lifted out into tables whose
+//!   rows carry their `level`.
+
+use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+/// A page read into blocks.
+#[derive(Clone, Debug, Default)]
+pub struct Page {
+    /// The YAML front matter, and the line it starts on.
+    pub front_matter: Option<(usize, String)>,
+    pub blocks: Vec<Block>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Block {
+    /// 1-based line on the page as it is on disk.
+    pub line: usize,
+    pub kind: BlockKind,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum BlockKind {
+    Heading { level: u8, text: Inline },
+    Paragraph(Inline),
+    Table(Table),
+    Code { lang: String, text: String },
+    List(Vec<ListItem>),
+}
+
+/// Inline content kept two ways: Markdown (for descriptions) and plain text
+/// (for names, types and keywords). A `<br>` or a line break is `\n` in both.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Inline {
+    pub markdown: String,
+    pub plain: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Table {
+    pub header: Vec<Inline>,
+    pub rows: Vec<Row>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Row {
+    pub line: usize,
+    pub cells: Vec<Inline>,
+    /// Nesting depth given by raw markup (`<md-dt-tr level="2">`), 1-based.
+    pub level: Option<usize>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ListItem {
+    pub line: usize,
+    pub blocks: Vec<Block>,
+}
+
+impl Page {
+    /// Reads page text (already decoded, `\n` line ends).
+    pub fn parse(text: &str) -> Page {
+        let normalized = normalize(text);
+        let mut builder = Builder::new(&normalized);
+        let options = Options::ENABLE_TABLES
+            | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+            | Options::ENABLE_STRIKETHROUGH;
+        for (event, range) in Parser::new_ext(&normalized.text, options).into_offset_iter() {
+            builder.event(event, range.start);
+        }
+        let mut page = builder.finish();
+        for (line, table) in normalized.raw_tables {
+            let at = page.blocks.partition_point(|b| b.line <= line);
+            page.blocks.insert(
+                at,
+                Block {
+                    line,
+                    kind: BlockKind::Table(table),
+                },
+            );
+        }
+        page
+    }
+}
+
+/// Page text rewritten into plain Markdown, with the original line of each
+/// of its lines.
+struct Normalized {
+    text: String,
+    /// `original_line[i]` is the 1-based page line of normalised line `i`.
+    original_line: Vec<usize>,
+    /// Offsets where each normalised line starts.
+    line_starts: Vec<usize>,
+    raw_tables: Vec<(usize, Table)>,
+}
+
+impl Normalized {
+    fn line_of(&self, offset: usize) -> usize {
+        let index = self.line_starts.partition_point(|&s| s <= offset).max(1) - 1;
+        self.original_line.get(index).copied().unwrap_or(1)
+    }
+}
+
+fn normalize(text: &str) -> Normalized {
+    let lines: Vec<&str> = text.split('\n').collect();
+    let mut out: Vec<(usize, String)> = Vec::with_capacity(lines.len());
+    let mut raw_tables = Vec::new();
+    let mut in_table = false;
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i];
+        if line.contains("<md-dt-table") {
+            let end = (i..lines.len())
+                .find(|&j| lines[j].contains("</md-dt-table>"))
+                .unwrap_or(lines.len() - 1);
+            let region: Vec<&str> = lines[i..=end].iter().map(|l| strip_quote(l)).collect();
+            raw_tables.push((i + 1, raw_table(&region, i + 1)));
+            for j in i..=end {
+                out.push((j + 1, String::new()));
+            }
+            i = end + 1;
+            in_table = false;
+            continue;
+        }
+        if !in_table && is_delimiter_row(line) && i > 0 && lines[i - 1].contains('|') {
+            in_table = true;
+        } else if line.trim().is_empty() {
+            in_table = false;
+        }
+        let mut joined = line.to_string();
+        let first = i;
+        // A row ending in a hard break goes on in the next line (format A).
+        while in_table
+            && ends_with_hard_break(&joined)
+            && i + 1 < lines.len()
+            && !lines[i + 1].trim().is_empty()
+            && !is_delimiter_row(lines[i + 1])
+        {
+            i += 1;
+            joined = format!("{}<br>{}", joined.trim_end(), lines[i].trim_start());
+        }
+        out.push((first + 1, joined));
+        i += 1;
+    }
+    let mut text = String::with_capacity(text.len());
+    let mut original_line = Vec::with_capacity(out.len());
+    let mut line_starts = Vec::with_capacity(out.len());
+    for (line, content) in out {
+        line_starts.push(text.len());
+        original_line.push(line);
+        text.push_str(&content);
+        text.push('\n');
+    }
+    Normalized {
+        text,
+        original_line,
+        line_starts,
+        raw_tables,
+    }
+}
+
+fn ends_with_hard_break(line: &str) -> bool {
+    line.ends_with("  ") && !line.trim_end().ends_with('|')
+}
+
+fn is_delimiter_row(line: &str) -> bool {
+    let t = line.trim();
+    t.contains('-') && t.contains('|') && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t'))
+}
+
+fn strip_quote(line: &str) -> &str {
+    let t = line.trim_start();
+    t.strip_prefix("> ")
+        .or_else(|| t.strip_prefix('>'))
+        .unwrap_or(line)
+}
+
+/// Reads `<md-dt-table>` markup: `<md-dt-th>` cells make the header,
+/// each `<md-dt-tr level="N">` a row of `<md-dt-td>` cells.
+fn raw_table(lines: &[&str], first_line: usize) -> Table {
+    let mut table = Table::default();
+    let mut row: Option<Row> = None;
+    let mut cell: Option<String> = None;
+    for (offset, line) in lines.iter().enumerate() {
+        let mut rest = *line;
+        loop {
+            let Some(open) = rest.find('<') else {
+                if let Some(c) = cell.as_mut() {
+                    c.push_str(rest);
+                    c.push('\n');
+                }
+                break;
+            };
+            if let Some(c) = cell.as_mut() {
+                c.push_str(&rest[..open]);
+            }
+            let Some(close) = rest[open..].find('>') else {
+                if let Some(c) = cell.as_mut() {
+                    c.push_str(&rest[open..]);
+                    c.push('\n');
+                }
+                break;
+            };
+            let tag = &rest[open + 1..open + close];
+            rest = &rest[open + close + 1..];
+            let name = tag.split_whitespace().next().unwrap_or("");
+            match name {
+                "md-dt-tr" => {
+                    row = Some(Row {
+                        line: first_line + offset,
+                        cells: Vec::new(),
+                        level: attribute(tag, "level").and_then(|v| v.parse().ok()),
+                    })
+                }
+                "md-dt-td" | "md-dt-th" => cell = Some(String::new()),
+                "/md-dt-td" | "/md-dt-th" => {
+                    if let Some(text) = cell.take() {
+                        let inline = inline_from_markdown(text.trim());
+                        match row.as_mut() {
+                            Some(r) if name == "/md-dt-td" => r.cells.push(inline),
+                            _ => table.header.push(inline),
+                        }
+                    }
+                }
+                "/md-dt-tr" => table.rows.extend(row.take().filter(|r| !r.cells.is_empty())),
+                _ => {
+                    if let Some(c) = cell.as_mut() {
+                        if name == "br" || name == "br/" {
+                            c.push('\n');
+                        }
+                    }
+                }
+            }
+        }
+    }
+    table
+}
+
+fn attribute<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let start = tag.find(&format!("{name}=\""))? + name.len() + 2;
+    let len = tag[start..].find('"')?;
+    Some(&tag[start..start + len])
+}
+
+/// Reads a fragment of Markdown (a raw-markup cell) as inline content.
+fn inline_from_markdown(text: &str) -> Inline {
+    let page = Page::parse(text);
+    let mut inline = Inline::default();
+    for block in page.blocks {
+        let part = match block.kind {
+            BlockKind::Paragraph(i) | BlockKind::Heading { text: i, .. } => i,
+            BlockKind::Code { text, .. } => Inline {
+                markdown: String::new(),
+                plain: text,
+            },
+            _ => continue,
+        };
+        if !inline.plain.is_empty() {
+            inline.plain.push('\n');
+            inline.markdown.push('\n');
+        }
+        inline.plain.push_str(&part.plain);
+        inline.markdown.push_str(&part.markdown);
+    }
+    inline
+}
+
+/// Where blocks go while the event stream is inside containers.
+enum Container {
+    Root(Vec<Block>),
+    List(Vec<ListItem>),
+    Item(ListItem),
+    Table { table: Table, line: usize },
+}
+
+struct Builder<'a> {
+    source: &'a Normalized,
+    stack: Vec<Container>,
+    inline: Option<(usize, Inline)>,
+    /// Open links and images: their destinations, written at their end.
+    links: Vec<String>,
+    code: Option<(usize, String, String)>,
+    front_matter: Option<(usize, String)>,
+    in_front_matter: bool,
+    row: Option<Row>,
+    in_head: bool,
+}
+
+impl<'a> Builder<'a> {
+    fn new(source: &'a Normalized) -> Self {
+        Builder {
+            source,
+            stack: vec![Container::Root(Vec::new())],
+            inline: None,
+            links: Vec::new(),
+            code: None,
+            front_matter: None,
+            in_front_matter: false,
+            row: None,
+            in_head: false,
+        }
+    }
+
+    fn finish(mut self) -> Page {
+        while self.stack.len() > 1 {
+            self.close_container();
+        }
+        let blocks = match self.stack.pop() {
+            Some(Container::Root(blocks)) => blocks,
+            _ => Vec::new(),
+        };
+        Page {
+            front_matter: self.front_matter,
+            blocks,
+        }
+    }
+
+    fn push_block(&mut self, block: Block) {
+        match self.stack.last_mut() {
+            Some(Container::Root(blocks)) => blocks.push(block),
+            Some(Container::Item(item)) => item.blocks.push(block),
+            // Blocks never land directly in a list or table; pulldown-cmark
+            // wraps them in items and cells.
+            _ => {}
+        }
+    }
+
+    fn close_container(&mut self) {
+        let Some(top) = self.stack.pop() else { return };
+        match top {
+            Container::Item(item) => {
+                if let Some(Container::List(items)) = self.stack.last_mut() {
+                    items.push(item);
+                }
+            }
+            Container::List(items) => {
+                let line = items.first().map_or(1, |i| i.line);
+                self.push_block(Block {
+                    line,
+                    kind: BlockKind::List(items),
+                });
+            }
+            Container::Table { table, line } => self.push_block(Block {
+                line,
+                kind: BlockKind::Table(table),
+            }),
+            Container::Root(blocks) => self.stack.push(Container::Root(blocks)),
+        }
+    }
+
+    fn text(&mut self, markdown: &str, plain: &str) {
+        if let Some((_, inline)) = self.inline.as_mut() {
+            inline.markdown.push_str(markdown);
+            inline.plain.push_str(plain);
+        }
+    }
+
+    fn event(&mut self, event: Event<'_>, offset: usize) {
+        let line = self.source.line_of(offset);
+        if self.in_front_matter {
+            match event {
+                Event::Text(t) => {
+                    if let Some((_, fm)) = self.front_matter.as_mut() {
+                        fm.push_str(&t);
+                    }
+                }
+                Event::End(TagEnd::MetadataBlock(_)) => self.in_front_matter = false,
+                _ => {}
+            }
+            return;
+        }
+        if let Some((_, _, text)) = self.code.as_mut() {
+            match event {
+                Event::Text(t) => text.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => {
+                    if let Some((line, lang, text)) = self.code.take() {
+                        self.push_block(Block {
+                            line,
+                            kind: BlockKind::Code { lang, text },
+                        });
+                    }
+                }
+                _ => {}
+            }
+            return;
+        }
+        match event {
+            Event::Start(tag) => self.start(tag, line),
+            Event::End(tag) => self.end(tag),
+            Event::Text(t) => {
+                let escaped = escape_markdown(&t);
+                self.text(&escaped, &t);
+            }
+            Event::Code(c) => {
+                let fence = if c.contains('`') { "``" } else { "`" };
+                self.text(&format!("{fence}{c}{fence}"), &c);
+            }
+            Event::SoftBreak | Event::HardBreak => self.text("\n", "\n"),
+            Event::InlineHtml(html) | Event::Html(html) => {
+                let tag = html.trim().trim_start_matches('<').trim_end_matches('>');
+                let name = tag.trim_end_matches('/').trim().to_ascii_lowercase();
+                if name == "br" {
+                    self.text("\n", "\n");
+                }
+            }
+            Event::InlineMath(m) | Event::DisplayMath(m) => self.text(&m, &m),
+            _ => {}
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'_>, line: usize) {
+        match tag {
+            Tag::MetadataBlock(_) => {
+                self.in_front_matter = true;
+                self.front_matter = Some((line, String::new()));
+            }
+            Tag::Paragraph | Tag::Heading { .. } => {
+                if self.row.is_none() {
+                    self.inline = Some((line, Inline::default()));
+                }
+            }
+            Tag::CodeBlock(kind) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or("").to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                self.code = Some((line, lang, String::new()));
+            }
+            Tag::List(_) => self.stack.push(Container::List(Vec::new())),
+            Tag::Item => self.stack.push(Container::Item(ListItem {
+                line,
+                blocks: Vec::new(),
+            })),
+            Tag::Table(_) => self.stack.push(Container::Table {
+                table: Table::default(),
+                line,
+            }),
+            Tag::TableHead => {
+                self.in_head = true;
+                self.row = Some(Row {
+                    line,
+                    ..Row::default()
+                });
+            }
+            Tag::TableRow => {
+                self.row = Some(Row {
+                    line,
+                    ..Row::default()
+                })
+            }
+            Tag::TableCell => self.inline = Some((line, Inline::default())),
+            Tag::Strong => self.text("**", ""),
+            Tag::Emphasis => self.text("*", ""),
+            Tag::Strikethrough => self.text("~~", ""),
+            Tag::Link { dest_url, .. } => {
+                self.links.push(absolute_url(&dest_url));
+                self.text("[", "");
+            }
+            Tag::Image { dest_url, .. } => {
+                self.links.push(absolute_url(&dest_url));
+                self.text("![", "");
+            }
+            _ => {}
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::Paragraph if self.row.is_some() => {}
+            TagEnd::Paragraph => {
+                if let Some((line, inline)) = self.inline.take() {
+                    self.push_block(Block {
+                        line,
+                        kind: BlockKind::Paragraph(trimmed(inline)),
+                    });
+                }
+            }
+            TagEnd::Heading(level) => {
+                if let Some((line, inline)) = self.inline.take() {
+                    self.push_block(Block {
+                        line,
+                        kind: BlockKind::Heading {
+                            level: heading_level(level),
+                            text: trimmed(inline),
+                        },
+                    });
+                }
+            }
+            TagEnd::List(_) | TagEnd::Item | TagEnd::Table => self.close_container(),
+            TagEnd::TableHead | TagEnd::TableRow => {
+                let Some(row) = self.row.take() else { return };
+                if let Some(Container::Table { table, .. }) = self.stack.last_mut() {
+                    if self.in_head {
+                        table.header = row.cells;
+                    } else {
+                        table.rows.push(row);
+                    }
+                }
+                self.in_head = false;
+            }
+            TagEnd::TableCell => {
+                if let (Some((_, inline)), Some(row)) = (self.inline.take(), self.row.as_mut()) {
+                    row.cells.push(trimmed(inline));
+                }
+            }
+            TagEnd::Strong => self.text("**", ""),
+            TagEnd::Emphasis => self.text("*", ""),
+            TagEnd::Strikethrough => self.text("~~", ""),
+            TagEnd::Link | TagEnd::Image => {
+                let url = self.links.pop().unwrap_or_default();
+                self.text(&format!("]({url})"), "");
+            }
+            _ => {}
+        }
+    }
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+/// Trims ASCII white space only: `&nbsp;` marks nesting depth in format C.
+fn trimmed(inline: Inline) -> Inline {
+    let trim = |s: &str| s.trim_matches(|c: char| c.is_ascii_whitespace()).to_string();
+    Inline {
+        markdown: trim(&inline.markdown),
+        plain: trim(&inline.plain),
+    }
+}
+
+/// Escapes what would otherwise change meaning when text is written back
+/// as Markdown (emphasis, code, and things rustdoc would take for HTML).
+fn escape_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '*' | '`' => out.push('\\'),
+            '<' if chars
+                .peek()
+                .is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!')) =>
+            {
+                out.push('\\')
+            }
+            '\\' if chars.peek().is_some_and(|n| n.is_ascii_punctuation()) => out.push('\\'),
+            _ => {}
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The docs link within the site with relative URLs; specs keep absolute ones.
+pub fn absolute_url(url: &str) -> String {
+    if let Some(rest) = url.strip_prefix("/ssl:ttdoc") {
+        format!("https://open.feishu.cn/document{rest}")
+    } else if url.starts_with("//") {
+        format!("https:{url}")
+    } else if url.starts_with('/') {
+        format!("https://open.feishu.cn{url}")
+    } else {
+        url.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tables(page: &Page) -> Vec<&Table> {
+        page.blocks
+            .iter()
+            .filter_map(|b| match &b.kind {
+                BlockKind::Table(t) => Some(t),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn joins_format_a_hard_break_continuations() {
+        let page = Page::parse(
+            "名称 | 类型 | 描述\n--- | --- | ---\nuser_id_type | string | 类型  \n**可选值有**：  \n- open_id：一  \n- user_id：二\nnext | int | x\n",
+        );
+        let t = tables(&page)[0];
+        assert_eq!(t.rows.len(), 2);
+        assert_eq!(t.rows[0].cells[2].plain, "类型\n可选值有：\n- open_id：一\n- user_id：二");
+        assert_eq!(t.rows[0].line, 3);
+        assert_eq!(t.rows[1].line, 7);
+        assert_eq!(t.rows[1].cells[0].plain, "next");
+    }
+
+    #[test]
+    fn keeps_markdown_and_plain_text() {
+        let page = Page::parse("| a | b |\n|---|---|\n| &nbsp;&nbsp;└ `x` | see [doc](/ssl:ttdoc/a/b)<br>**示例值**：1 |\n");
+        let row = &tables(&page)[0].rows[0];
+        assert_eq!(row.cells[0].plain, "\u{a0}\u{a0}└ x");
+        assert_eq!(
+            row.cells[1].markdown,
+            "see [doc](https://open.feishu.cn/document/a/b)\n**示例值**：1"
+        );
+    }
+
+    #[test]
+    fn lifts_raw_markup_tables_with_levels() {
+        let page = Page::parse(
+            "# t\n\n<md-dt-table>\n<md-dt-thead><md-dt-tr><md-dt-th>名称</md-dt-th><md-dt-th>描述</md-dt-th></md-dt-tr></md-dt-thead>\n<md-dt-tbody>\n<md-dt-tr level=\"1\">\n<md-dt-td>error</md-dt-td>\n<md-dt-td>错误</md-dt-td>\n</md-dt-tr>\n> <md-dt-tr level=\"2\">\n> <md-dt-td>message</md-dt-td>\n> <md-dt-td>信息</md-dt-td>\n> </md-dt-tr>\n</md-dt-tbody>\n</md-dt-table>\n\nafter\n",
+        );
+        let t = tables(&page)[0];
+        assert_eq!(t.header.len(), 2);
+        assert_eq!(t.rows.len(), 2);
+        assert_eq!(t.rows[1].level, Some(2));
+        assert_eq!(t.rows[1].cells[0].plain, "message");
+        assert_eq!(page.blocks[1].line, 3);
+        assert!(matches!(page.blocks[2].kind, BlockKind::Paragraph(_)));
+    }
+
+    #[test]
+    fn reads_front_matter_lists_and_code() {
+        let page = Page::parse("---\ntitle: \"x\"\n---\n# h\n\n- **a** 类型说明:\n\n  基本属性:\n  - **b** (array):\n\n```json\n{}\n```\n");
+        assert_eq!(page.front_matter, Some((1, "title: \"x\"\n".into())));
+        let BlockKind::List(items) = &page.blocks[1].kind else {
+            panic!("{:?}", page.blocks)
+        };
+        assert_eq!(items.len(), 1);
+        assert!(items[0].blocks.iter().any(|b| matches!(b.kind, BlockKind::List(_))));
+        assert!(matches!(&page.blocks[2].kind, BlockKind::Code { lang, .. } if lang == "json"));
+    }
+}
