@@ -12,4 +12,5 @@
 pub mod diag;
 pub mod mojibake;
 pub mod page;
+pub mod read;
 pub mod spec;

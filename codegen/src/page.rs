@@ -172,7 +172,9 @@ fn ends_with_hard_break(line: &str) -> bool {
 
 fn is_delimiter_row(line: &str) -> bool {
     let t = line.trim();
-    t.contains('-') && t.contains('|') && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t'))
+    t.contains('-')
+        && t.contains('|')
+        && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t'))
 }
 
 fn strip_quote(line: &str) -> &str {
@@ -229,7 +231,9 @@ fn raw_table(lines: &[&str], first_line: usize) -> Table {
                         }
                     }
                 }
-                "/md-dt-tr" => table.rows.extend(row.take().filter(|r| !r.cells.is_empty())),
+                "/md-dt-tr" => table
+                    .rows
+                    .extend(row.take().filter(|r| !r.cells.is_empty())),
                 _ => {
                     if let Some(c) = cell.as_mut() {
                         if name == "br" || name == "br/" {
@@ -408,6 +412,13 @@ impl<'a> Builder<'a> {
                 let name = tag.trim_end_matches('/').trim().to_ascii_lowercase();
                 if name == "br" {
                     self.text("\n", "\n");
+                } else if name == "md-enum" {
+                    // Raw enum markup: written the way format A lists values,
+                    // so one description parser reads both.
+                    self.text("\n**可选值有**：\n", "\n可选值有：\n");
+                } else if name.starts_with("md-enum-item") {
+                    let key = attribute(tag, "key").unwrap_or_default();
+                    self.text(&format!("\n- `{key}`: "), &format!("\n- {key}: "));
                 }
             }
             Event::InlineMath(m) | Event::DisplayMath(m) => self.text(&m, &m),
@@ -415,7 +426,36 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// Text directly in a tight list item (no paragraph around it) becomes
+    /// a paragraph when a block starts after it or the item ends.
+    fn flush_item_text(&mut self) {
+        if !matches!(self.stack.last(), Some(Container::Item(_))) || self.row.is_some() {
+            return;
+        }
+        if let Some((line, inline)) = self.inline.take() {
+            let inline = trimmed(inline);
+            if !inline.plain.is_empty() || !inline.markdown.is_empty() {
+                self.push_block(Block {
+                    line,
+                    kind: BlockKind::Paragraph(inline),
+                });
+            }
+        }
+    }
+
     fn start(&mut self, tag: Tag<'_>, line: usize) {
+        if matches!(
+            tag,
+            Tag::Paragraph
+                | Tag::Heading { .. }
+                | Tag::CodeBlock(_)
+                | Tag::List(_)
+                | Tag::Table(_)
+                | Tag::BlockQuote(_)
+                | Tag::HtmlBlock
+        ) {
+            self.flush_item_text();
+        }
         match tag {
             Tag::MetadataBlock(_) => {
                 self.in_front_matter = true;
@@ -428,16 +468,21 @@ impl<'a> Builder<'a> {
             }
             Tag::CodeBlock(kind) => {
                 let lang = match kind {
-                    CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or("").to_string(),
+                    CodeBlockKind::Fenced(info) => {
+                        info.split_whitespace().next().unwrap_or("").to_string()
+                    }
                     CodeBlockKind::Indented => String::new(),
                 };
                 self.code = Some((line, lang, String::new()));
             }
             Tag::List(_) => self.stack.push(Container::List(Vec::new())),
-            Tag::Item => self.stack.push(Container::Item(ListItem {
-                line,
-                blocks: Vec::new(),
-            })),
+            Tag::Item => {
+                self.stack.push(Container::Item(ListItem {
+                    line,
+                    blocks: Vec::new(),
+                }));
+                self.inline = Some((line, Inline::default()));
+            }
             Tag::Table(_) => self.stack.push(Container::Table {
                 table: Table::default(),
                 line,
@@ -493,7 +538,11 @@ impl<'a> Builder<'a> {
                     });
                 }
             }
-            TagEnd::List(_) | TagEnd::Item | TagEnd::Table => self.close_container(),
+            TagEnd::Item => {
+                self.flush_item_text();
+                self.close_container();
+            }
+            TagEnd::List(_) | TagEnd::Table => self.close_container(),
             TagEnd::TableHead | TagEnd::TableRow => {
                 let Some(row) = self.row.take() else { return };
                 if let Some(Container::Table { table, .. }) = self.stack.last_mut() {
@@ -535,7 +584,10 @@ fn heading_level(level: HeadingLevel) -> u8 {
 
 /// Trims ASCII white space only: `&nbsp;` marks nesting depth in format C.
 fn trimmed(inline: Inline) -> Inline {
-    let trim = |s: &str| s.trim_matches(|c: char| c.is_ascii_whitespace()).to_string();
+    let trim = |s: &str| {
+        s.trim_matches(|c: char| c.is_ascii_whitespace())
+            .to_string()
+    };
     Inline {
         markdown: trim(&inline.markdown),
         plain: trim(&inline.plain),
@@ -598,7 +650,10 @@ mod tests {
         );
         let t = tables(&page)[0];
         assert_eq!(t.rows.len(), 2);
-        assert_eq!(t.rows[0].cells[2].plain, "类型\n可选值有：\n- open_id：一\n- user_id：二");
+        assert_eq!(
+            t.rows[0].cells[2].plain,
+            "类型\n可选值有：\n- open_id：一\n- user_id：二"
+        );
         assert_eq!(t.rows[0].line, 3);
         assert_eq!(t.rows[1].line, 7);
         assert_eq!(t.rows[1].cells[0].plain, "next");
@@ -637,7 +692,10 @@ mod tests {
             panic!("{:?}", page.blocks)
         };
         assert_eq!(items.len(), 1);
-        assert!(items[0].blocks.iter().any(|b| matches!(b.kind, BlockKind::List(_))));
+        assert!(items[0]
+            .blocks
+            .iter()
+            .any(|b| matches!(b.kind, BlockKind::List(_))));
         assert!(matches!(&page.blocks[2].kind, BlockKind::Code { lang, .. } if lang == "json"));
     }
 }

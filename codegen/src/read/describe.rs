@@ -1,0 +1,202 @@
+//! A field's description cell → its prose, example (示例值), default
+//! (默认值), enum values (可选值有) and constraints (数据校验规则).
+//!
+//! The cell is Markdown with one line per part. A marker such as
+//! `**示例值**：x` starts a part; enum values and constraints follow as
+//! `- value：description` items, on their own lines (formats A, B) or run
+//! together on one line (format C: ``- `1`: 可用 - `2`: 停用``).
+
+use super::Keywords;
+use crate::spec::EnumValue;
+
+#[derive(Debug, Default, PartialEq)]
+pub struct Described {
+    pub description: String,
+    pub example: String,
+    pub default: String,
+    pub enum_values: Vec<EnumValue>,
+    pub constraints: String,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Part {
+    Prose,
+    Enum,
+    Constraints,
+}
+
+pub fn describe(markdown: &str, keywords: &Keywords) -> Described {
+    let mut out = Described::default();
+    let mut prose: Vec<&str> = Vec::new();
+    let mut constraints: Vec<String> = Vec::new();
+    let mut part = Part::Prose;
+    let example_markers = keywords.all(&["示例值", "示例"]);
+    let default_markers = keywords.all(&["默认值"]);
+    let enum_markers = keywords.all(&["可选值有", "可能值有", "可选值"]);
+    let constraint_markers = keywords.all(&["数据校验规则"]);
+    for line in markdown.lines() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        if let Some((marker, rest)) = split_marker(line) {
+            if example_markers.iter().any(|m| m == marker) {
+                out.example = unquote(rest).to_string();
+                part = Part::Prose;
+                continue;
+            }
+            if default_markers.iter().any(|m| m == marker) {
+                out.default = unquote(rest.trim_matches('`')).to_string();
+                part = Part::Prose;
+                continue;
+            }
+            if enum_markers.iter().any(|m| m == marker) {
+                part = Part::Enum;
+                out.enum_values.extend(enum_items(rest));
+                continue;
+            }
+            if constraint_markers.iter().any(|m| m == marker) {
+                part = Part::Constraints;
+                if !rest.is_empty() {
+                    constraints.push(rest.to_string());
+                }
+                continue;
+            }
+        }
+        match part {
+            Part::Enum if line.starts_with("- ") => out.enum_values.extend(enum_items(line)),
+            Part::Constraints if line.starts_with("- ") => {
+                constraints.push(line[2..].replace('`', "").trim().to_string())
+            }
+            _ => {
+                part = Part::Prose;
+                prose.push(line);
+            }
+        }
+    }
+    out.description = prose.join("\n");
+    out.constraints = constraints.join("; ");
+    out
+}
+
+/// `**marker**：rest` (full-width or ASCII colon, inside or after the bold).
+fn split_marker(line: &str) -> Option<(&str, &str)> {
+    let inner = line.strip_prefix("**")?;
+    let end = inner.find("**")?;
+    let marker = inner[..end].trim_end_matches([':', '：']).trim();
+    let rest = inner[end + 2..]
+        .trim_start()
+        .trim_start_matches([':', '：'])
+        .trim();
+    Some((marker, rest))
+}
+
+/// One or more `- value：description` items on a line.
+fn enum_items(line: &str) -> Vec<EnumValue> {
+    let line = line.trim();
+    if line.is_empty() {
+        return Vec::new();
+    }
+    // Format C runs the items together: ``- `a`: x - `b`: y``.
+    let pieces: Vec<&str> = if line.starts_with("- `") {
+        line[3..].split(" - `").collect()
+    } else {
+        vec![line.strip_prefix("- ").unwrap_or(line)]
+    };
+    let quoted = line.starts_with("- `");
+    pieces
+        .into_iter()
+        .filter_map(|piece| {
+            let piece = piece.trim();
+            let (value, description) = match quoted.then_some(piece) {
+                Some(rest) => match rest.find('`') {
+                    Some(end) => (
+                        &rest[..end],
+                        rest[end + 1..].trim_start_matches([':', '：', ' ']),
+                    ),
+                    None => (rest, ""),
+                },
+                None => match piece.find(['：', ':']) {
+                    Some(at) => {
+                        let colon = piece[at..].chars().next().map_or(1, char::len_utf8);
+                        (&piece[..at], &piece[at + colon..])
+                    }
+                    None => (piece, ""),
+                },
+            };
+            let value = value.trim().trim_matches('"');
+            (!value.is_empty()).then(|| EnumValue {
+                value: value.to_string(),
+                description: description.trim().to_string(),
+            })
+        })
+        .collect()
+}
+
+fn unquote(s: &str) -> &str {
+    let s = s.trim();
+    for (open, close) in [("\"", "\""), ("“", "”")] {
+        if let Some(inner) = s.strip_prefix(open).and_then(|r| r.strip_suffix(close)) {
+            return inner;
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn clean() -> Keywords {
+        Keywords { garbled: false }
+    }
+
+    #[test]
+    fn format_a_cell() {
+        let d = describe(
+            "用户 ID 类型\n**示例值**：open_id\n**可选值有**：\n- open_id：标识一个用户\n- union_id：另一个\n**默认值**：`open_id`\n**数据校验规则**：\n- 长度范围：`1` ～ `100` 字符",
+            &clean(),
+        );
+        assert_eq!(d.description, "用户 ID 类型");
+        assert_eq!(d.example, "open_id");
+        assert_eq!(d.default, "open_id");
+        assert_eq!(
+            d.enum_values
+                .iter()
+                .map(|e| e.value.as_str())
+                .collect::<Vec<_>>(),
+            ["open_id", "union_id"]
+        );
+        assert_eq!(d.enum_values[0].description, "标识一个用户");
+        assert_eq!(d.constraints, "长度范围：1 ～ 100 字符");
+    }
+
+    #[test]
+    fn format_c_run_together_enum() {
+        let d = describe(
+            "账户状态\n**可选值有**：\n- `1`: 可用 - `2`: 停用",
+            &clean(),
+        );
+        assert_eq!(d.enum_values.len(), 2);
+        assert_eq!(d.enum_values[1].value, "2");
+        assert_eq!(d.enum_values[1].description, "停用");
+    }
+
+    #[test]
+    fn format_b_example() {
+        let d = describe(
+            "邮箱，该参数与 mobile 参数必传一个\n**示例**: hire@open.com",
+            &clean(),
+        );
+        assert_eq!(d.example, "hire@open.com");
+        assert_eq!(d.description, "邮箱，该参数与 mobile 参数必传一个");
+    }
+
+    #[test]
+    fn garbled_markers() {
+        let k = Keywords { garbled: true };
+        let text = crate::mojibake::garble("姓名\n**示例**: 张三");
+        let d = describe(&text, &k);
+        assert_eq!(d.example, crate::mojibake::garble("张三"));
+    }
+}
