@@ -1,5 +1,138 @@
-//! Fixture pages → specs, pinned with insta snapshots.
+//! Pages → specs, end to end: the seed pages and one fixture page per quirk
+//! the reader handles, pinned with insta snapshots; determinism; and the
+//! reader on the real corpus, scored against the official SDK's types.
+
+use std::path::{Path, PathBuf};
+
+use feishu_codegen::generate::{collect_pages, run, spec_files, PageInput, Run};
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// Reads pages with labels relative to the workspace, as `generate` does.
+fn generate(dirs: &[&str]) -> Run {
+    let root = workspace();
+    let mut pages = Vec::new();
+    for dir in dirs {
+        for page in collect_pages(&[root.join(dir)]).expect("fixture folder") {
+            let label = Path::new(&page.label)
+                .strip_prefix(&root)
+                .map(|p| p.to_string_lossy().into_owned())
+                .unwrap_or(page.label);
+            pages.push(PageInput {
+                label,
+                bytes: page.bytes,
+            });
+        }
+    }
+    run(pages)
+}
+
+/// Everything a run writes, plus its summary and diagnostics, as one text.
+fn render(run: &Run) -> String {
+    let mut out = format!("{}\n", feishu_codegen::generate::Summary(run));
+    for d in &run.diagnostics {
+        out.push_str(&format!("{d}\n"));
+    }
+    for (path, contents) in spec_files(run) {
+        out.push_str(&format!("\n=== {}\n{contents}", path.display()));
+    }
+    out
+}
+
 #[test]
-fn workspace_builds() {
-    assert_eq!(feishu_codegen::diag::Severity::Error.as_str(), "error");
+fn seed_pages() {
+    let run = generate(&["pages"]);
+    assert_eq!(
+        run.specs.len(),
+        3,
+        "seeds 000 and 001 are one endpoint; 002 is a guide"
+    );
+    assert!(run.failed.is_empty());
+    insta::assert_snapshot!("seeds", render(&run));
+}
+
+/// One snapshot per fixture page, so a change shows which quirk it touches.
+#[test]
+fn fixture_pages() {
+    let dir = workspace().join("tests/fixtures/pages");
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert!(names.len() >= 10);
+    for name in names {
+        let run = generate(&[&format!("tests/fixtures/pages/{name}")]);
+        insta::assert_snapshot!(name.trim_end_matches(".md"), render(&run));
+    }
+}
+
+#[test]
+fn bad_pages_give_diagnostics_not_silence() {
+    for name in ["empty.md", "binary.md"] {
+        let run = generate(&[&format!("tests/fixtures/pages/{name}")]);
+        assert!(run.specs.is_empty());
+        assert!(
+            run.diagnostics
+                .iter()
+                .any(|d| d.page.ends_with(name) && d.line >= 1),
+            "{name} gave no diagnostic"
+        );
+    }
+    let run = generate(&["tests/fixtures/pages/bad_table.md"]);
+    let messages: Vec<String> = run.diagnostics.iter().map(|d| d.to_string()).collect();
+    for expected in [
+        ":14: warning: row `a` has more cells",
+        ":16: warning: field `a` appears twice",
+        ":17: warning: field `c` has an unknown type",
+        ":17: warning: unknown required marker",
+        ":18: warning: `中文 名` is not a field name",
+    ] {
+        assert!(
+            messages.iter().any(|m| m.contains(expected)),
+            "missing {expected:?} in {messages:#?}"
+        );
+    }
+}
+
+#[test]
+fn one_endpoint_from_two_pages() {
+    let run = generate(&["tests/fixtures/merge"]);
+    assert_eq!(run.specs.len(), 1);
+    let spec = &run.specs[0];
+    assert_eq!(spec.sources.len(), 2);
+    assert_eq!(spec.id, "demo.v1.team.member.list");
+    insta::assert_snapshot!("merge", render(&run));
+}
+
+#[test]
+fn output_does_not_depend_on_page_order() {
+    let root = workspace();
+    let mut pages =
+        collect_pages(&[root.join("pages"), root.join("tests/fixtures/pages")]).unwrap();
+    let forward = spec_files(&run(collect_pages(&[
+        root.join("pages"),
+        root.join("tests/fixtures/pages"),
+    ])
+    .unwrap()));
+    pages.reverse();
+    let backward = spec_files(&run(pages));
+    assert_eq!(forward, backward);
+}
+
+#[test]
+fn checked_in_specs_are_current() {
+    let run = generate(&["pages"]);
+    for (path, contents) in spec_files(&run) {
+        let on_disk =
+            std::fs::read_to_string(workspace().join("specs").join(&path)).unwrap_or_default();
+        assert_eq!(
+            on_disk,
+            contents,
+            "specs/{} is stale: run `cargo xtask generate`",
+            path.display()
+        );
+    }
 }

@@ -10,6 +10,8 @@
 //! names the page and line; nothing is dropped silently.
 
 pub mod diag;
+pub mod generate;
+pub mod merge;
 pub mod mojibake;
 pub mod page;
 pub mod read;

@@ -56,6 +56,9 @@ pub struct Row {
     pub cells: Vec<Inline>,
     /// Nesting depth given by raw markup (`<md-dt-tr level="2">`), 1-based.
     pub level: Option<usize>,
+    /// How many cells the row has in the source. The Markdown table drops
+    /// cells past the header's count and pads missing ones; this tells.
+    pub source_cells: usize,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -102,6 +105,30 @@ struct Normalized {
 }
 
 impl Normalized {
+    /// Cells in the table row that starts at `offset`: `|`s not escaped and
+    /// not inside code, less the outer pipes.
+    fn cells_at(&self, offset: usize) -> usize {
+        let rest = &self.text[offset.min(self.text.len())..];
+        let line = rest.split('\n').next().unwrap_or("").trim();
+        let mut pipes = 0;
+        let (mut escaped, mut in_code) = (false, false);
+        for c in line.chars() {
+            match c {
+                '\\' if !escaped => {
+                    escaped = true;
+                    continue;
+                }
+                '`' if !escaped => in_code = !in_code,
+                '|' if !escaped && !in_code => pipes += 1,
+                _ => {}
+            }
+            escaped = false;
+        }
+        let outer =
+            usize::from(line.starts_with('|')) + usize::from(line.ends_with('|') && line.len() > 1);
+        pipes + 1 - outer.min(pipes + 1)
+    }
+
     fn line_of(&self, offset: usize) -> usize {
         let index = self.line_starts.partition_point(|&s| s <= offset).max(1) - 1;
         self.original_line.get(index).copied().unwrap_or(1)
@@ -219,6 +246,7 @@ fn raw_table(lines: &[&str], first_line: usize) -> Table {
                         line: first_line + offset,
                         cells: Vec::new(),
                         level: attribute(tag, "level").and_then(|v| v.parse().ok()),
+                        source_cells: 0,
                     })
                 }
                 "md-dt-td" | "md-dt-th" => cell = Some(String::new()),
@@ -396,7 +424,7 @@ impl<'a> Builder<'a> {
             return;
         }
         match event {
-            Event::Start(tag) => self.start(tag, line),
+            Event::Start(tag) => self.start(tag, line, offset),
             Event::End(tag) => self.end(tag),
             Event::Text(t) => {
                 let escaped = escape_markdown(&t);
@@ -443,7 +471,7 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn start(&mut self, tag: Tag<'_>, line: usize) {
+    fn start(&mut self, tag: Tag<'_>, line: usize, offset: usize) {
         if matches!(
             tag,
             Tag::Paragraph
@@ -461,10 +489,8 @@ impl<'a> Builder<'a> {
                 self.in_front_matter = true;
                 self.front_matter = Some((line, String::new()));
             }
-            Tag::Paragraph | Tag::Heading { .. } => {
-                if self.row.is_none() {
-                    self.inline = Some((line, Inline::default()));
-                }
+            Tag::Paragraph | Tag::Heading { .. } if self.row.is_none() => {
+                self.inline = Some((line, Inline::default()));
             }
             Tag::CodeBlock(kind) => {
                 let lang = match kind {
@@ -497,6 +523,7 @@ impl<'a> Builder<'a> {
             Tag::TableRow => {
                 self.row = Some(Row {
                     line,
+                    source_cells: self.source.cells_at(offset),
                     ..Row::default()
                 })
             }

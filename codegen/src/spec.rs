@@ -23,6 +23,10 @@ pub struct Spec {
     pub method: String,
     /// `/open-apis/...` with path parameters written `:name`.
     pub path: String,
+    /// Set for the few endpoints not served from the Open Platform's host
+    /// (legacy approval on `https://www.feishu.cn`, MCP).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub base_url: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub access_tokens: Vec<AccessToken>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -211,10 +215,95 @@ impl Spec {
     }
 
     pub fn to_yaml(&self) -> String {
-        serde_yaml::to_string(self).expect("a spec always serialises")
+        yaml11_safe(&serde_yaml::to_string(self).expect("a spec always serialises"))
     }
 
     pub fn from_yaml(text: &str) -> Result<Spec, serde_yaml::Error> {
         serde_yaml::from_str(text)
+    }
+}
+
+/// serde_yaml writes YAML 1.2, where `yes`, `on`, `2011-99-99` and `1:20`
+/// are strings; YAML 1.1 readers (PyYAML, so `fidelity.py`) take them for
+/// booleans, dates and numbers. Such plain scalars are quoted so every
+/// reader sees the same strings.
+pub fn yaml11_safe(yaml: &str) -> String {
+    let mut out = String::with_capacity(yaml.len() + 64);
+    let mut block_indent: Option<usize> = None;
+    for line in yaml.lines() {
+        let indent = line.len() - line.trim_start().len();
+        if let Some(block) = block_indent {
+            if line.trim().is_empty() || indent > block {
+                out.push_str(line);
+                out.push('\n');
+                continue;
+            }
+            block_indent = None;
+        }
+        let body = line.trim_start();
+        let item = body.trim_start_matches("- ");
+        let (prefix_len, value) = match item.split_once(": ") {
+            Some((key, value)) if !key.contains(' ') && !key.starts_with(['\'', '"']) => {
+                (line.len() - value.len(), value)
+            }
+            _ if body.starts_with("- ") => (line.len() - item.len(), item),
+            _ => (line.len(), ""),
+        };
+        if value.starts_with(['|', '>']) {
+            block_indent = Some(indent);
+        }
+        if yaml11_only(value) {
+            out.push_str(&line[..prefix_len]);
+            out.push('\'');
+            out.push_str(&value.replace('\'', "''"));
+            out.push('\'');
+        } else {
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// A plain scalar that YAML 1.1 resolves to something other than a string
+/// while YAML 1.2 reads a string.
+fn yaml11_only(value: &str) -> bool {
+    const BOOLS: &[&str] = &[
+        "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off",
+        "OFF",
+    ];
+    if value.is_empty() || value.starts_with(['\'', '"']) || value.parse::<f64>().is_ok() {
+        return false;
+    }
+    let digits_and = |extra: &[char]| {
+        value.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '+')
+            && value
+                .chars()
+                .all(|c| c.is_ascii_digit() || extra.contains(&c))
+            && value.chars().any(|c| extra.contains(&c))
+    };
+    BOOLS.contains(&value)
+        || value == "="
+        || value == "<<"
+        // timestamps: 2001-12-14, 2001-12-14t21:59:43.10-05:00
+        || (value.len() >= 8
+            && value.as_bytes()[..4].iter().all(u8::is_ascii_digit)
+            && value.as_bytes()[4] == b'-')
+        // sexagesimal and underscored numbers: 1:20, 1_000
+        || digits_and(&[':', '.', '-', '+'])
+        || digits_and(&['_', '.', '-', '+'])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_reads_the_same_in_yaml_1_1() {
+        let yaml = "a: 2011-99-99\nb:\n- yes\n- plain\nc: |-\n  on\n  2011-01-01\nd: 1:20\ne: true\nf: -12\n";
+        assert_eq!(
+            yaml11_safe(yaml),
+            "a: '2011-99-99'\nb:\n- 'yes'\n- plain\nc: |-\n  on\n  2011-01-01\nd: '1:20'\ne: true\nf: -12\n"
+        );
     }
 }

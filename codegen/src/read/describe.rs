@@ -98,12 +98,10 @@ fn enum_items(line: &str) -> Vec<EnumValue> {
         return Vec::new();
     }
     // Format C runs the items together: ``- `a`: x - `b`: y``.
-    let pieces: Vec<&str> = if line.starts_with("- `") {
-        line[3..].split(" - `").collect()
-    } else {
-        vec![line.strip_prefix("- ").unwrap_or(line)]
+    let (quoted, pieces): (bool, Vec<&str>) = match line.strip_prefix("- `") {
+        Some(rest) => (true, rest.split(" - `").collect()),
+        None => (false, vec![line.strip_prefix("- ").unwrap_or(line)]),
     };
-    let quoted = line.starts_with("- `");
     pieces
         .into_iter()
         .filter_map(|piece| {

@@ -3,7 +3,7 @@
 //! recovered here from the JSON example), or in a separate type tree
 //! (format B, see [`super::types`]).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value};
 
@@ -183,6 +183,16 @@ pub fn nest_by_depth(rows: Vec<(usize, usize, Field)>, diags: &mut Diagnostics) 
         }
         let parent_depth = stack.last().map(|(d, _)| *d);
         let depth = match parent_depth {
+            Some(p) if p + 1 >= MAX_DEPTH => {
+                diags.warning(
+                    line,
+                    format!(
+                        "field `{}` is nested too deep; kept at depth {MAX_DEPTH}",
+                        field.name
+                    ),
+                );
+                p
+            }
             Some(p) if depth > p + 1 => {
                 diags.warning(
                     line,
@@ -225,21 +235,30 @@ struct Frame<'v> {
 }
 
 impl Frame<'_> {
-    fn has_unseen_example_key(&self) -> bool {
-        self.example
-            .is_some_and(|e| e.keys().any(|k| !self.seen.contains(k)))
+    /// The page's name for the container's type (`i18n` for `i18n[]`).
+    fn type_name(&self) -> &str {
+        match &self.field.items {
+            Some(items) => &items.type_name,
+            None => &self.field.type_name,
+        }
     }
 }
 
+/// Deeper than this, flat rows are not nested further (the docs' deepest
+/// real nesting is about ten levels).
+const MAX_DEPTH: usize = 24;
+
 /// Nests flat rows (format A) using the JSON example: a row belongs to the
-/// deepest open container whose object in the example has its name.
-/// Rows the example does not show go to the deepest container that is still
-/// open (the example leaves keys of it unseen, or does not show it at all).
+/// deepest open container whose object in the example has its name, or
+/// whose type (by name) is known from earlier in the table to have it.
+/// Rows neither shows go to the deepest container that is still open: the
+/// example leaves some of its keys unseen, or nothing is known about it.
 pub fn nest_by_example(
     rows: Vec<(usize, Field)>,
     example: Option<&Value>,
     diags: &mut Diagnostics,
 ) -> Vec<Field> {
+    let mut known: HashMap<String, HashSet<String>> = HashMap::new();
     let mut frames = vec![Frame {
         field: Field::default(),
         example: example.and_then(Value::as_object),
@@ -247,23 +266,36 @@ pub fn nest_by_example(
     }];
     for (line, field) in rows {
         let name = field.name.clone();
-        let by_example = frames.iter().rposition(|f| {
-            f.example.is_some_and(|e| e.contains_key(&name)) && !f.seen.contains(&name)
-        });
-        let parent = by_example.unwrap_or_else(|| {
+        let knows = |f: &Frame<'_>| {
+            known
+                .get(f.type_name())
+                .filter(|_| !f.type_name().is_empty())
+        };
+        let claims = |f: &Frame<'_>| {
+            !f.seen.contains(&name)
+                && (f.example.is_some_and(|e| e.contains_key(&name))
+                    || knows(f).is_some_and(|k| k.contains(&name)))
+        };
+        let open = |(i, f): &(usize, &Frame<'_>)| {
+            *i == 0
+                || (*i < MAX_DEPTH
+                    && !f.seen.contains(&name)
+                    && match (f.example, knows(f)) {
+                        (Some(e), _) => e.keys().any(|k| !f.seen.contains(k)),
+                        (None, Some(_)) => false,
+                        (None, None) => true,
+                    })
+        };
+        let parent = frames.iter().rposition(claims).unwrap_or_else(|| {
             frames
                 .iter()
                 .enumerate()
                 .rev()
-                .find(|(i, f)| {
-                    *i == 0
-                        || (!f.seen.contains(&name)
-                            && (f.example.is_none() || f.has_unseen_example_key()))
-                })
+                .find(open)
                 .map_or(0, |(i, _)| i)
         });
         while frames.len() > parent + 1 {
-            close_frame(&mut frames);
+            close_frame(&mut frames, &mut known);
         }
         let frame = &mut frames[parent];
         if !frame.seen.insert(name.clone()) {
@@ -292,13 +324,19 @@ pub fn nest_by_example(
         }
     }
     while frames.len() > 1 {
-        close_frame(&mut frames);
+        close_frame(&mut frames, &mut known);
     }
     frames.pop().map(|f| f.field.fields).unwrap_or_default()
 }
 
-fn close_frame(frames: &mut Vec<Frame<'_>>) {
+fn close_frame(frames: &mut Vec<Frame<'_>>, known: &mut HashMap<String, HashSet<String>>) {
     if let Some(frame) = frames.pop() {
+        if !frame.seen.is_empty() && !frame.type_name().is_empty() {
+            known
+                .entry(frame.type_name().to_string())
+                .or_default()
+                .extend(frame.seen.iter().cloned());
+        }
         let parent_is_root = frames.len() == 1;
         if let Some(parent) = frames.last_mut() {
             if parent_is_root {

@@ -103,13 +103,21 @@ pub fn from_path(method: &str, path: &str) -> Option<String> {
     Some(format!("{service}.{version}.{resource}.{verb}"))
 }
 
-/// `/open-apis/{service}/{version}/{segments...}`.
+/// `/open-apis/{service}/{version}/{segments...}`; also the legacy
+/// `/{service}/openapi/{version}/...` and paths with no version (v1 then).
 fn path_parts(path: &str) -> Option<(&str, &str, Vec<&str>)> {
-    let rest = path.split("/open-apis/").nth(1)?;
-    let mut parts = rest.trim_end_matches('/').split('/');
+    let rest = path.split("/open-apis/").nth(1).unwrap_or(path);
+    let mut parts = rest
+        .trim_matches('/')
+        .split('/')
+        .filter(|s| !s.is_empty() && *s != "openapi")
+        .peekable();
     let service = parts.next().filter(|s| is_identifier(s))?;
-    let version = parts.next().filter(|v| is_version(v))?;
-    Some((service, version, parts.filter(|s| !s.is_empty()).collect()))
+    let version = match parts.peek() {
+        Some(v) if is_version(v) => parts.next().unwrap_or("v1"),
+        _ => "v1",
+    };
+    Some((service, version, parts.collect()))
 }
 
 fn is_param(segment: &str) -> bool {

@@ -252,11 +252,11 @@ impl Reader {
                         Section::Headers => self.headers(table),
                         Section::Path => {
                             let rows = self.field_rows(table, true);
-                            self.spec.request.path = flat(rows);
+                            self.spec.request.path = self.flat(rows);
                         }
                         Section::Query => {
                             let rows = self.field_rows(table, false);
-                            self.spec.request.query = flat(rows);
+                            self.spec.request.query = self.flat(rows);
                         }
                         Section::Body | Section::Request => {
                             body_rows.extend(self.field_rows(table, false))
@@ -298,7 +298,6 @@ impl Reader {
         }
 
         self.spec.request.body = self.nest(body_rows, body_example.as_ref().map(|(_, v)| v));
-        self.resolve_types();
         let has_response_table = !response_rows.is_empty();
         let response = self.nest(response_rows, response_example.as_ref().map(|(_, v)| v));
         self.spec.response.data = if has_response_table {
@@ -470,19 +469,43 @@ impl Reader {
 
     fn url(&mut self, line: usize, url: &str) {
         let url = url.split_whitespace().next().unwrap_or("");
-        let Some(at) = url.find("/open-apis/") else {
-            self.diags.error(
-                line,
-                format!("`{url}` is not an Open Platform URL (no /open-apis/)"),
-            );
-            return;
+        let (base, path) = match url.find("/open-apis/") {
+            Some(at) => (&url[..at], &url[at..]),
+            None => match url
+                .find("://")
+                .map(|s| s + 3)
+                .and_then(|s| url[s..].find('/').map(|p| s + p))
+            {
+                Some(at) => (&url[..at], &url[at..]),
+                None => {
+                    self.diags.error(line, format!("`{url}` is not a URL"));
+                    return;
+                }
+            },
         };
-        let (path, query) = url[at..].split_once('?').unwrap_or((&url[at..], ""));
+        if !base.is_empty()
+            && !base.ends_with("open.feishu.cn")
+            && !base.ends_with("open.larksuite.com")
+        {
+            self.spec.base_url = base.to_string();
+        }
+        let (path, query) = path.split_once('?').unwrap_or((path, ""));
         if !query.is_empty() {
             self.diags.note(
                 line,
                 format!("the URL carries a query string `{query}`; left out of the path"),
             );
+        }
+        if !path.starts_with("/open-apis/") {
+            self.diags.note(
+                line,
+                format!("`{url}` is not under /open-apis/; the spec keeps its base URL"),
+            );
+        } else if !path.split('/').nth(3).is_some_and(|v| {
+            v.starts_with('v') && v[1..].chars().all(|c| c.is_ascii_digit()) && v.len() > 1
+        }) {
+            self.diags
+                .note(line, "the path names no API version; the id says v1");
         }
         // `{param}` → `:param`.
         self.spec.path = path
@@ -560,7 +583,7 @@ impl Reader {
                 self.spec.request.content_type = "multipart/form-data".into();
             }
         }
-        self.spec.request.headers = flat(rows);
+        self.spec.request.headers = self.flat(rows);
     }
 
     /// Column positions from a field table's header.
@@ -623,10 +646,15 @@ impl Reader {
                 );
                 continue;
             }
-            if row.cells.iter().skip(width).any(|c| !c.plain.is_empty()) {
+            if row.source_cells > width {
                 self.diags.warning(
                     row.line,
-                    format!("row `{name}` has more cells than the table has columns"),
+                    format!("row `{name}` has more cells than the table has columns; the extra ones are dropped"),
+                );
+            } else if row.source_cells < width {
+                self.diags.warning(
+                    row.line,
+                    format!("row `{name}` has fewer cells than the table has columns"),
                 );
             }
             let mut field = Field {
@@ -707,6 +735,20 @@ impl Reader {
         }
     }
 
+    /// Rows of a table with no nesting (or nesting given elsewhere).
+    fn flat(&mut self, rows: Vec<RawRow>) -> Vec<Field> {
+        let mut seen = std::collections::HashSet::new();
+        for row in &rows {
+            if !seen.insert(row.field.name.clone()) {
+                self.diags.warning(
+                    row.line,
+                    format!("field `{}` appears twice at the same level", row.field.name),
+                );
+            }
+        }
+        rows.into_iter().map(|r| r.field).collect()
+    }
+
     fn nest(&mut self, rows: Vec<RawRow>, example: Option<&Value>) -> Vec<Field> {
         if rows.iter().any(|r| r.depth.is_some()) {
             let rows = rows
@@ -718,7 +760,10 @@ impl Reader {
         if self.format == Format::B {
             // Format B lists top-level fields only; nesting comes from the
             // type tree (resolved after) or the example.
-            let mut fields = flat(rows);
+            let mut fields = self.flat(rows);
+            for field in &mut fields {
+                resolve(field, &self.types, 0);
+            }
             if let Some(example) = example {
                 fill_from_example(&mut fields, example);
             }
@@ -729,18 +774,6 @@ impl Reader {
             example,
             &mut self.diags,
         )
-    }
-
-    /// Format B: fields typed by name get their fields from the type tree.
-    fn resolve_types(&mut self) {
-        if self.types.is_empty() {
-            return;
-        }
-        let types = std::mem::take(&mut self.types);
-        for field in &mut self.spec.request.body {
-            resolve(field, &types, 0);
-        }
-        self.types = types;
     }
 
     fn errors(&mut self, table: &Table) {
@@ -894,10 +927,6 @@ fn is_field_name(name: &str) -> bool {
             .all(|c| c.is_ascii_graphic() || c.is_alphanumeric())
 }
 
-fn flat(rows: Vec<RawRow>) -> Vec<Field> {
-    rows.into_iter().map(|r| r.field).collect()
-}
-
 fn page_has_depth(body: &[RawRow], response: &[RawRow]) -> bool {
     body.iter().chain(response).any(|r| r.depth.is_some())
 }
@@ -942,6 +971,7 @@ fn fill_from_example(fields: &mut [Field], example: &Value) {
     }
 }
 
+/// Format B: a field typed by name gets its fields from the type tree.
 fn resolve(field: &mut Field, types: &TypeTree, depth: usize) {
     if depth > 16 {
         return;

@@ -1,0 +1,303 @@
+//! The `generate` run: page folders in, one spec per endpoint out.
+//!
+//! Output depends only on the pages' paths and contents, never on the order
+//! the file system lists them in: pages are sorted, and endpoints documented
+//! by several pages are merged by rank, not by arrival.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::diag::{Diagnostic, Severity};
+use crate::read::{read_page, Outcome, PageResult};
+use crate::spec::{Field, Spec};
+
+/// A page to read: its label (path as given) and bytes.
+pub struct PageInput {
+    pub label: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A spec as one page gave it, with that page's diagnostics.
+pub type PageSpec = (Spec, Vec<Diagnostic>);
+
+/// Everything a run produced.
+#[derive(Default)]
+pub struct Run {
+    pub pages: usize,
+    pub specs: Vec<Spec>,
+    pub guides: usize,
+    /// The response envelope the guide pages describe.
+    pub common: Option<Common>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Pages that look like endpoints yet gave no spec.
+    pub failed: Vec<String>,
+}
+
+/// `specs/_common.yaml`: the envelope every response shares.
+#[derive(Clone, Debug, Serialize)]
+pub struct Common {
+    pub sources: Vec<String>,
+    pub envelope: Vec<Field>,
+}
+
+/// Lists the pages under `dirs` (files ending `.md` or `.txt`), sorted.
+pub fn collect_pages(dirs: &[PathBuf]) -> std::io::Result<Vec<PageInput>> {
+    let mut out = Vec::new();
+    for dir in dirs {
+        let mut files = Vec::new();
+        walk(dir, &mut files)?;
+        files.sort();
+        for file in files {
+            let bytes = std::fs::read(&file)?;
+            out.push(PageInput {
+                label: file.to_string_lossy().replace('\\', "/"),
+                bytes,
+            });
+        }
+    }
+    Ok(out)
+}
+
+fn walk(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    if path.is_file() {
+        out.push(path.to_path_buf());
+        return Ok(());
+    }
+    for entry in std::fs::read_dir(path)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            walk(&path, out)?;
+        } else if path.extension().is_some_and(|e| e == "md" || e == "txt") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Reads every page (on all cores) and merges pages of one endpoint.
+pub fn run(mut pages: Vec<PageInput>) -> Run {
+    pages.sort_by(|a, b| a.label.cmp(&b.label));
+    let results = read_all(&pages);
+    let mut run = Run {
+        pages: pages.len(),
+        ..Run::default()
+    };
+    let mut by_endpoint: BTreeMap<(String, String), Vec<PageSpec>> = BTreeMap::new();
+    let mut envelope_sources = Vec::new();
+    let mut envelope = Vec::new();
+    for (page, result) in pages.iter().zip(results) {
+        let PageResult {
+            outcome,
+            diagnostics,
+            looks_like_endpoint,
+        } = result;
+        match outcome {
+            Outcome::Endpoint(spec) => {
+                let key = (spec.path.clone(), spec.method.clone());
+                by_endpoint
+                    .entry(key)
+                    .or_default()
+                    .push((*spec, diagnostics.clone()));
+            }
+            Outcome::Guide { envelope: found } => {
+                run.guides += 1;
+                if !found.is_empty() && envelope.is_empty() {
+                    envelope = found;
+                    envelope_sources.push(page.label.clone());
+                }
+            }
+            Outcome::Unreadable => {
+                if looks_like_endpoint {
+                    run.failed.push(page.label.clone());
+                }
+            }
+        }
+        run.diagnostics.extend(diagnostics);
+    }
+    if !envelope.is_empty() {
+        run.common = Some(Common {
+            sources: envelope_sources,
+            envelope,
+        });
+    }
+    for (_, pages) in by_endpoint {
+        let (spec, notes) = crate::merge::merge(pages);
+        run.diagnostics.extend(notes);
+        run.specs.push(spec);
+    }
+    dedupe_ids(&mut run);
+    run.specs.sort_by(|a, b| a.id.cmp(&b.id));
+    run.diagnostics.sort();
+    run
+}
+
+fn read_all(pages: &[PageInput]) -> Vec<PageResult> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    let chunk = pages.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = pages
+            .chunks(chunk)
+            .map(|chunk| {
+                scope.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|p| read_page(&p.label, &p.bytes))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("reading a page never panics"))
+            .collect()
+    })
+}
+
+/// Two endpoints may not share an id: the later (by path) gets the HTTP
+/// method and path folded in, and a diagnostic.
+fn dedupe_ids(run: &mut Run) {
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut order: Vec<usize> = (0..run.specs.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (x, y) = (&run.specs[a], &run.specs[b]);
+        (&x.id, &x.path, &x.method).cmp(&(&y.id, &y.path, &y.method))
+    });
+    for i in order {
+        let id = run.specs[i].id.clone();
+        let count = seen.entry(id.clone()).or_insert(0);
+        *count += 1;
+        if *count > 1 {
+            let new_id = format!("{id}_{}", *count);
+            let spec = &mut run.specs[i];
+            let page = spec
+                .sources
+                .first()
+                .map(|s| s.page.clone())
+                .unwrap_or_default();
+            run.diagnostics.push(Diagnostic {
+                page,
+                line: 1,
+                severity: Severity::Warning,
+                message: format!(
+                    "id `{id}` is taken by another endpoint; {} {} is `{new_id}`",
+                    spec.method, spec.path
+                ),
+            });
+            spec.id = new_id;
+        }
+    }
+}
+
+/// Where a spec lives under the specs folder.
+pub fn spec_path(spec: &Spec) -> PathBuf {
+    let parts = spec.id_parts();
+    let mut path = PathBuf::new();
+    match parts.as_slice() {
+        [service, version, resource @ .., method] if !resource.is_empty() => {
+            path.push(service);
+            path.push(version);
+            path.push(resource.join("."));
+            path.push(format!("{method}.yaml"));
+        }
+        _ => path.push(format!("{}.yaml", spec.id)),
+    }
+    path
+}
+
+/// The files a run writes under the specs folder, path → contents.
+pub fn spec_files(run: &Run) -> BTreeMap<PathBuf, String> {
+    let mut files = BTreeMap::new();
+    for spec in &run.specs {
+        files.insert(spec_path(spec), spec.to_yaml());
+    }
+    if let Some(common) = &run.common {
+        let yaml = serde_yaml::to_string(common).expect("the envelope serialises");
+        files.insert(PathBuf::from("_common.yaml"), yaml);
+    }
+    files
+}
+
+/// Writes `files` under `dir`, removing spec files the run no longer
+/// produces. Returns how many files changed.
+pub fn write_specs(dir: &Path, files: &BTreeMap<PathBuf, String>) -> std::io::Result<usize> {
+    let mut changed = 0;
+    if dir.exists() {
+        let mut existing = Vec::new();
+        walk_yaml(dir, &mut existing)?;
+        for old in existing {
+            let relative = old.strip_prefix(dir).unwrap_or(&old).to_path_buf();
+            if !files.contains_key(&relative) {
+                std::fs::remove_file(&old)?;
+                changed += 1;
+            }
+        }
+        remove_empty_dirs(dir)?;
+    }
+    for (relative, contents) in files {
+        let path = dir.join(relative);
+        if std::fs::read_to_string(&path).ok().as_deref() == Some(contents.as_str()) {
+            continue;
+        }
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&path, contents)?;
+        changed += 1;
+    }
+    Ok(changed)
+}
+
+fn walk_yaml(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            walk_yaml(&path, out)?;
+        } else if path.extension().is_some_and(|e| e == "yaml") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn remove_empty_dirs(dir: &Path) -> std::io::Result<bool> {
+    let mut empty = true;
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            if remove_empty_dirs(&path)? {
+                std::fs::remove_dir(&path)?;
+            } else {
+                empty = false;
+            }
+        } else {
+            empty = false;
+        }
+    }
+    Ok(empty)
+}
+
+/// The one-line summary `generate` prints.
+pub struct Summary<'a>(pub &'a Run);
+
+impl fmt::Display for Summary<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let run = self.0;
+        let count = |s: Severity| run.diagnostics.iter().filter(|d| d.severity == s).count();
+        write!(
+            f,
+            "{} pages read: {} endpoints written, {} guide pages skipped, {} endpoint pages failed; diagnostics: {} errors, {} warnings, {} notes",
+            run.pages,
+            run.specs.len(),
+            run.guides,
+            run.failed.len(),
+            count(Severity::Error),
+            count(Severity::Warning),
+            count(Severity::Note),
+        )
+    }
+}
