@@ -380,7 +380,11 @@ impl Inner {
             let mut refreshed = false;
             loop {
                 let token = self.token(&auth).await?;
-                match self.send(p, token.as_ref(), want_file).await {
+                let result = self.send(p, token.as_ref(), want_file).await;
+                if let Some(id) = crate::transport::log_id(&result) {
+                    span.record("log_id", id);
+                }
+                match result {
                     Err(Error::Api(e))
                         if !refreshed
                             && auth.is_managed()
@@ -396,7 +400,7 @@ impl Inner {
                 }
             }
         }
-        .instrument(span)
+        .instrument(span.clone())
         .await
     }
 }

@@ -102,11 +102,7 @@ impl Tokens {
     }
 
     fn tenant_slot(&self, tenant_key: Option<&str>) -> Slot {
-        let key = if self.marketplace {
-            tenant_key.unwrap_or("")
-        } else {
-            ""
-        };
+        let key = tenant_key.filter(|_| self.marketplace).unwrap_or("");
         let mut tenants = self.tenants.lock().unwrap_or_else(PoisonError::into_inner);
         tenants.entry(key.to_owned()).or_default().clone()
     }
@@ -146,36 +142,39 @@ impl Inner {
 
     async fn tenant_token(&self, tenant_key: Option<&str>) -> Result<Secret, Error> {
         let t = &self.tokens;
+        if t.marketplace && tenant_key.is_none() {
+            return Err(Error::InvalidRequest(
+                "a marketplace app needs RequestOptions::tenant_key for tenant_access_token".into(),
+            ));
+        }
         let slot = t.tenant_slot(tenant_key);
         let mut cached = slot.lock().await;
         if let Some(token) = t.fresh(&cached) {
             return Ok(token);
         }
-        let fetched = if t.marketplace {
-            let Some(tenant_key) = tenant_key else {
-                return Err(Error::InvalidRequest(
-                    "a marketplace app needs RequestOptions::tenant_key for tenant_access_token"
-                        .into(),
-                ));
-            };
-            let app_token = self.app_token().await?;
-            let body = json!({ "app_access_token": app_token.expose(), "tenant_key": tenant_key });
-            self.fetch(
-                "auth.v3.tenant_access_token.create",
-                "/open-apis/auth/v3/tenant_access_token",
-                body,
-                TokenKind::Tenant,
-            )
-            .await?
-        } else {
-            let body = json!({ "app_id": t.app_id, "app_secret": t.app_secret.expose() });
-            self.fetch(
-                "auth.v3.tenant_access_token.internal",
-                "/open-apis/auth/v3/tenant_access_token/internal",
-                body,
-                TokenKind::Tenant,
-            )
-            .await?
+        let fetched = match tenant_key.filter(|_| t.marketplace) {
+            Some(tenant_key) => {
+                let app_token = self.app_token().await?;
+                let body =
+                    json!({ "app_access_token": app_token.expose(), "tenant_key": tenant_key });
+                self.fetch(
+                    "auth.v3.tenant_access_token.create",
+                    "/open-apis/auth/v3/tenant_access_token",
+                    body,
+                    TokenKind::Tenant,
+                )
+                .await?
+            }
+            None => {
+                let body = json!({ "app_id": t.app_id, "app_secret": t.app_secret.expose() });
+                self.fetch(
+                    "auth.v3.tenant_access_token.internal",
+                    "/open-apis/auth/v3/tenant_access_token/internal",
+                    body,
+                    TokenKind::Tenant,
+                )
+                .await?
+            }
         };
         *cached = Some(fetched.clone());
         Ok(fetched.token)
@@ -253,7 +252,11 @@ impl Inner {
                 body: Body::json(&body).map_err(|e| Error::InvalidRequest(e.to_string()))?,
             };
             tracing::debug!("fetching access token");
-            let (log_id, body) = match self.send(&p, None, false).await {
+            let result = self.send(&p, None, false).await;
+            if let Some(id) = crate::transport::log_id(&result) {
+                span.record("log_id", id);
+            }
+            let (log_id, body) = match result {
                 Ok(Answer::Json { log_id, body, .. }) => (log_id, body),
                 // Not sent: a file answer is only returned when asked for.
                 Ok(Answer::File { log_id, .. }) => (log_id, Default::default()),
@@ -282,7 +285,7 @@ impl Inner {
                 )),
             }
         }
-        .instrument(span)
+        .instrument(span.clone())
         .await
     }
 }

@@ -8,7 +8,6 @@ use reqwest::header::{HeaderMap, CONTENT_TYPE, USER_AGENT};
 use reqwest::{StatusCode, Url};
 use serde::Deserialize;
 use serde_json::value::RawValue;
-use tracing::Span;
 
 use crate::client::Inner;
 use crate::endpoint::{Body, Method, TokenKind};
@@ -54,6 +53,22 @@ struct Envelope {
     msg: Option<String>,
     data: Option<Box<RawValue>>,
     error: Option<serde_json::Value>,
+}
+
+impl Answer {
+    pub(crate) fn log_id(&self) -> Option<&str> {
+        match self {
+            Answer::Json { log_id, .. } | Answer::File { log_id, .. } => log_id.as_deref(),
+        }
+    }
+}
+
+/// The log id of an attempt's outcome, for the call's span.
+pub(crate) fn log_id(result: &Result<Answer, Error>) -> Option<&str> {
+    match result {
+        Ok(answer) => answer.log_id(),
+        Err(e) => e.log_id(),
+    }
 }
 
 /// Whether (and after how long) an attempt may be repeated.
@@ -140,9 +155,6 @@ impl Inner {
         let status = response.status();
         let headers = response.headers();
         let log_id = header(headers, LOG_ID).map(str::to_owned);
-        if let Some(id) = &log_id {
-            Span::current().record("log_id", id.as_str());
-        }
         let reset = header(headers, RATE_LIMIT_RESET)
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
@@ -158,7 +170,11 @@ impl Inner {
         } else {
             Retry::No
         };
-        tracing::debug!(status = status.as_u16(), "answered");
+        tracing::debug!(
+            status = status.as_u16(),
+            log_id = log_id.as_deref(),
+            "answered"
+        );
 
         if want_file && status.is_success() && !is_json {
             return (Ok(Answer::File { log_id, response }), Retry::No);

@@ -783,3 +783,99 @@ fn a_base_url_must_be_http() {
         .unwrap_err();
     assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
 }
+
+// ---- tracing ----
+
+/// Records every span, field and event as text, to look for secrets.
+#[derive(Clone, Default)]
+struct Capture {
+    lines: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    next_id: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+struct Fields<'a>(&'a mut String);
+
+impl tracing::field::Visit for Fields<'_> {
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        self.0.push_str(&format!(" {}={value:?}", field.name()));
+    }
+}
+
+impl tracing::Subscriber for Capture {
+    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+        true
+    }
+
+    fn new_span(&self, span: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        let id = 1 + self
+            .next_id
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let mut line = format!("span {id} {}:", span.metadata().name());
+        span.record(&mut Fields(&mut line));
+        self.lines.lock().unwrap().push(line);
+        tracing::span::Id::from_u64(id)
+    }
+
+    fn record(&self, span: &tracing::span::Id, values: &tracing::span::Record<'_>) {
+        let mut line = format!("record {}:", span.into_u64());
+        values.record(&mut Fields(&mut line));
+        self.lines.lock().unwrap().push(line);
+    }
+
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+
+    fn event(&self, event: &tracing::Event<'_>) {
+        let mut line = format!("event {}:", event.metadata().target());
+        event.record(&mut Fields(&mut line));
+        self.lines.lock().unwrap().push(line);
+    }
+
+    fn enter(&self, _: &tracing::span::Id) {}
+
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
+#[tokio::test]
+async fn each_call_has_a_span_with_endpoint_and_log_id_and_logs_no_secret() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(TENANT_TOKEN_PATH))
+        .respond_with(tenant_token("t-sekrit-token", 7200))
+        // Fetched again after the invalid-token answer.
+        .expect(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(REFERRAL_PATH))
+        .respond_with(
+            api_error(400, 99991663, "invalid token").insert_header("x-tt-logid", "log-trace-1"),
+        )
+        // The retry after the refresh, and the user's call.
+        .expect(3)
+        .mount(&server)
+        .await;
+
+    let capture = Capture::default();
+    // Current-thread runtime: every poll of the call happens under this guard.
+    let _guard = tracing::subscriber::set_default(capture.clone());
+    let options = RequestOptions::default().with_user_access_token("u-sekrit-user");
+    let client = client(&server);
+    client.call(&referral_request()).await.unwrap_err();
+    client
+        .call_with(&referral_request(), options)
+        .await
+        .unwrap_err();
+
+    let lines = capture.lines.lock().unwrap().clone();
+    let all = lines.join("\n");
+    let span = lines
+        .iter()
+        .find(|l| l.contains("feishu: endpoint=\"hire.v1.referral_account.create\""))
+        .unwrap_or_else(|| panic!("no call span in\n{all}"));
+    let id = span.split(' ').nth(1).unwrap();
+    let logged = format!("record {id}: log_id=\"log-trace-1\"");
+    assert!(lines.contains(&logged), "{logged} not in\n{all}");
+    for secret in [APP_SECRET, "t-sekrit-token", "u-sekrit-user"] {
+        assert!(!all.contains(secret), "{secret} in\n{all}");
+    }
+}
