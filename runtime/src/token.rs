@@ -28,6 +28,15 @@ const TOKEN_INVALID: &[i64] = &[
     99991677, // token expired
 ];
 
+/// The longest lifetime believed: tokens are documented to last two hours,
+/// and a bounded value keeps the expiry arithmetic from overflowing.
+const MAX_LIFETIME_SECS: u64 = 24 * 60 * 60;
+
+/// The token's lifetime from the answer's `expire` seconds.
+fn lifetime(expire: Option<i64>) -> u64 {
+    expire.unwrap_or(0).clamp(0, MAX_LIFETIME_SECS as i64) as u64
+}
+
 pub(crate) fn is_token_invalid(code: i64) -> bool {
     TOKEN_INVALID.contains(&code)
 }
@@ -110,7 +119,12 @@ impl Tokens {
     fn fresh(&self, cached: &Option<Cached>) -> Option<Secret> {
         cached
             .as_ref()
-            .filter(|c| Instant::now() + self.margin < c.expires_at)
+            .filter(|c| {
+                // A margin too large to add is one no token outlives.
+                Instant::now()
+                    .checked_add(self.margin)
+                    .is_some_and(|t| t < c.expires_at)
+            })
             .map(|c| c.token.clone())
     }
 }
@@ -275,8 +289,7 @@ impl Inner {
             match token.filter(|t| !t.is_empty()) {
                 Some(token) => Ok(Cached {
                     token: Secret::new(token),
-                    expires_at: started
-                        + Duration::from_secs(answer.expire.unwrap_or(0).max(0).unsigned_abs()),
+                    expires_at: started + Duration::from_secs(lifetime(answer.expire)),
                 }),
                 None => Err(decode_error(
                     <serde_json::Error as serde::de::Error>::custom(
@@ -287,5 +300,18 @@ impl Inner {
         }
         .instrument(span.clone())
         .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{lifetime, MAX_LIFETIME_SECS};
+
+    #[test]
+    fn lifetimes_from_the_server_are_bounded() {
+        assert_eq!(lifetime(Some(7200)), 7200);
+        assert_eq!(lifetime(Some(-5)), 0);
+        assert_eq!(lifetime(None), 0);
+        assert_eq!(lifetime(Some(i64::MAX)), MAX_LIFETIME_SECS);
     }
 }

@@ -544,6 +544,14 @@ async fn a_multipart_upload_sends_fields_and_file() {
         .strip_prefix("multipart/form-data; boundary=")
         .expect(content_type);
     let body = String::from_utf8(sent.body.clone()).unwrap();
+    // Sized, not chunked: the upload endpoints want a Content-Length.
+    let length = sent
+        .headers
+        .get("content-length")
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert_eq!(length, body.len().to_string());
     for (name, value) in [
         ("file_name", "report.txt"),
         ("parent_type", "explorer"),
@@ -768,7 +776,8 @@ async fn debug_output_shows_no_secret() {
     let client = client(&server);
     client.call(&referral_request()).await.unwrap();
     let options = RequestOptions::default().with_user_access_token("u-very-secret");
-    let shown = format!("{client:?} {options:?} {:?}", client.clone());
+    let builder = Client::builder(APP_ID, APP_SECRET);
+    let shown = format!("{client:?} {options:?} {builder:?}");
     assert!(shown.contains(APP_ID), "{shown}");
     for secret in [APP_SECRET, "t-1", "u-very-secret"] {
         assert!(!shown.contains(secret), "{secret} in {shown}");
