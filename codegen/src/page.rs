@@ -109,24 +109,7 @@ impl Normalized {
     /// not inside code, less the outer pipes.
     fn cells_at(&self, offset: usize) -> usize {
         let rest = &self.text[offset.min(self.text.len())..];
-        let line = rest.split('\n').next().unwrap_or("").trim();
-        let mut pipes = 0;
-        let (mut escaped, mut in_code) = (false, false);
-        for c in line.chars() {
-            match c {
-                '\\' if !escaped => {
-                    escaped = true;
-                    continue;
-                }
-                '`' if !escaped => in_code = !in_code,
-                '|' if !escaped && !in_code => pipes += 1,
-                _ => {}
-            }
-            escaped = false;
-        }
-        let outer =
-            usize::from(line.starts_with('|')) + usize::from(line.ends_with('|') && line.len() > 1);
-        pipes + 1 - outer.min(pipes + 1)
+        row_cells(rest.split('\n').next().unwrap_or(""))
     }
 
     fn line_of(&self, offset: usize) -> usize {
@@ -140,6 +123,8 @@ fn normalize(text: &str) -> Normalized {
     let mut out: Vec<(usize, String)> = Vec::with_capacity(lines.len());
     let mut raw_tables = Vec::new();
     let mut in_table = false;
+    // Cells in the open table's header row.
+    let mut width = 0;
     let mut i = 0;
     while i < lines.len() {
         let line = lines[i];
@@ -158,23 +143,42 @@ fn normalize(text: &str) -> Normalized {
         }
         if !in_table && is_delimiter_row(line) && i > 0 && lines[i - 1].contains('|') {
             in_table = true;
+            width = row_cells(lines[i - 1]);
         } else if line.trim().is_empty() {
             in_table = false;
         }
         let mut joined = line.to_string();
         let first = i;
-        // A row ending in a hard break goes on in the next line (format A).
-        while in_table
-            && ends_with_hard_break(&joined)
-            && i + 1 < lines.len()
-            && !lines[i + 1].trim().is_empty()
-            && !is_delimiter_row(lines[i + 1])
-        {
-            i += 1;
-            joined = format!("{}<br>{}", joined.trim_end(), lines[i].trim_start());
+        // Format A: a row ending in a hard break goes on in the next lines,
+        // which may be blank (a blank line inside a cell) or start with `- `.
+        let mut ends_in_break = false;
+        while in_table && ends_with_hard_break(&joined) {
+            ends_in_break = true;
+            let next = (i + 1..lines.len()).find(|&j| !lines[j].trim().is_empty());
+            let Some(next) = next else { break };
+            let candidate = lines[next];
+            let after_blank = next > i + 1;
+            if is_delimiter_row(candidate)
+                || (after_blank
+                    && (starts_block(candidate) || row_cells(candidate) >= width.max(2)))
+            {
+                break;
+            }
+            i = next;
+            joined = format!("{}<br>{}", joined.trim_end(), candidate.trim_start());
         }
         out.push((first + 1, joined));
         i += 1;
+        // Blank lines between a row that ended in a hard break and a next
+        // row of the table's width do not end the table.
+        if in_table && ends_in_break {
+            let next = (i..lines.len()).find(|&j| !lines[j].trim().is_empty());
+            if let Some(next) =
+                next.filter(|&n| !starts_block(lines[n]) && row_cells(lines[n]) >= width.max(2))
+            {
+                i = next;
+            }
+        }
     }
     let mut text = String::with_capacity(text.len());
     let mut original_line = Vec::with_capacity(out.len());
@@ -191,6 +195,28 @@ fn normalize(text: &str) -> Normalized {
         line_starts,
         raw_tables,
     }
+}
+
+/// Cells in a table row: `|`s not escaped, less the outer pipes.
+fn row_cells(line: &str) -> usize {
+    let line = line.trim();
+    let mut pipes = 0usize;
+    let mut escaped = false;
+    for c in line.chars() {
+        if c == '|' && !escaped {
+            pipes += 1;
+        }
+        escaped = c == '\\' && !escaped;
+    }
+    let outer =
+        usize::from(line.starts_with('|')) + usize::from(line.ends_with('|') && line.len() > 1);
+    (pipes + 1).saturating_sub(outer)
+}
+
+/// A line that starts a block of its own, so cannot continue a table cell.
+fn starts_block(line: &str) -> bool {
+    let t = line.trim_start();
+    t.starts_with('#') || t.starts_with("```") || t.starts_with('<') || t.starts_with(":::")
 }
 
 fn ends_with_hard_break(line: &str) -> bool {

@@ -74,12 +74,29 @@ pub fn parse_type(cell: &str) -> TypeRef {
                 known: true,
             }
         }
-        _ if lower.starts_with("map") => Type::Map,
-        _ if lower.starts_with("string") => Type::String,
-        _ if lower.starts_with("int") || lower.starts_with("number(int") => Type::Integer,
-        _ if lower.starts_with("number") || lower.starts_with("float") => Type::Number,
-        _ if lower.starts_with("bool") => Type::Boolean,
-        _ if lower.starts_with("file") => Type::File,
+        // `map<string, string>`, `number(float)`, `string(int64)`: the kind
+        // is the part before the parameters.
+        _ if lower.contains(['(', '<']) => {
+            let base = lower.split(['(', '<']).next().unwrap_or("").trim();
+            match base {
+                "map" => Type::Map,
+                "string" | "str" => Type::String,
+                "int" | "int32" | "int64" | "integer" | "long" => Type::Integer,
+                "number" if lower.contains("int") => Type::Integer,
+                "number" | "float" | "double" => Type::Number,
+                "bool" | "boolean" => Type::Boolean,
+                "file" => Type::File,
+                "object" => Type::Object,
+                _ => {
+                    return TypeRef {
+                        ty: Type::Any,
+                        type_name: String::new(),
+                        items: None,
+                        known: false,
+                    }
+                }
+            }
+        }
         _ if is_type_name(text) => {
             return TypeRef {
                 ty: Type::Object,
@@ -168,8 +185,11 @@ pub fn children_mut(field: &mut Field) -> &mut Vec<Field> {
 pub fn may_have_children(field: &Field) -> bool {
     match field.ty {
         Type::Object => true,
-        Type::Array => field.items.as_ref().is_some_and(|i| i.ty == Type::Object),
-        _ => false,
+        Type::Array => field
+            .items
+            .as_ref()
+            .is_some_and(|i| i.ty == Type::Object || i.type_name == ENUM),
+        _ => field.type_name == ENUM,
     }
 }
 
@@ -258,7 +278,11 @@ pub fn nest_by_example(
     example: Option<&Value>,
     diags: &mut Diagnostics,
 ) -> Vec<Field> {
-    let mut known: HashMap<String, HashSet<String>> = HashMap::new();
+    // Format A's `enum` objects hold these; a string `enum` holds nothing.
+    let mut known: HashMap<String, HashSet<String>> = HashMap::from([(
+        ENUM.to_string(),
+        HashSet::from(["enum_name".into(), "display".into()]),
+    )]);
     let mut frames = vec![Frame {
         field: Field::default(),
         example: example.and_then(Value::as_object),
@@ -304,11 +328,8 @@ pub fn nest_by_example(
                 format!("field `{name}` appears twice at the same level"),
             );
         }
-        let example_value = frame.example.and_then(|e| e.get(&name));
-        if may_have_children(&field)
-            || (field.type_name == ENUM && example_value.is_some_and(Value::is_object))
-        {
-            let example = example_value.and_then(object_of);
+        if may_have_children(&field) {
+            let example = frame.example.and_then(|e| e.get(&name)).and_then(object_of);
             frames.push(Frame {
                 field,
                 example,
@@ -457,6 +478,8 @@ mod tests {
         assert_eq!(parse_type("i18n[]").items.unwrap().type_name, "i18n");
         assert_eq!(parse_type("number(float)").ty, Type::Number);
         assert_eq!(parse_type("int64").ty, Type::Integer);
+        assert_eq!(parse_type("interview_record").ty, Type::Object);
+        assert_eq!(parse_type("string(int64)").ty, Type::String);
         assert_eq!(parse_type("map<string, string>").ty, Type::Map);
         assert_eq!(parse_type("\\-").ty, Type::Object);
         assert!(!parse_type("类型").known);
