@@ -4,6 +4,15 @@
 //!
 //! The page structure survives the garbling (Markdown punctuation and field
 //! names are ASCII), so the reader matches its keywords through [`garble`].
+//! The text itself comes back through [`repair`], which puts the lost bytes
+//! back where a [`LanguageModel`] of Chinese finds them likeliest.
+
+mod model;
+mod repair;
+mod slots;
+
+pub use model::LanguageModel;
+pub use repair::{repair, Repaired};
 
 /// Windows-1254 characters for the bytes 0x80..=0x9F; `None` where the code
 /// page leaves the byte undefined (such bytes are lost by the garbling).
@@ -106,6 +115,26 @@ pub fn looks_garbled(text: &str) -> bool {
         previous_was_lead = byte.is_some_and(|b| (0xE4..=0xE9).contains(&b));
     }
     pairs >= 8 && pairs > cjk * 4
+}
+
+/// Scores a repair against the clean text it was garbled from: how many
+/// of the characters the garbling broke (those with a lost byte in their
+/// UTF-8) came back exactly, and how many there were.
+pub fn restored(clean: &str, repaired: &str) -> (usize, usize) {
+    let mut restored = 0;
+    let mut broken = 0;
+    let mut repaired = repaired.chars();
+    for c in clean.chars() {
+        let got = repaired.next();
+        if c.encode_utf8(&mut [0; 4])
+            .bytes()
+            .any(|b| cp1254_char(b).is_none())
+        {
+            broken += 1;
+            restored += usize::from(got == Some(c));
+        }
+    }
+    (restored, broken)
 }
 
 #[cfg(test)]
