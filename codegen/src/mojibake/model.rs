@@ -1,18 +1,25 @@
 //! The Chinese language model that chooses among the characters a broken
-//! sequence may have been: word frequencies from jieba's dictionary, plus
-//! character and phrase counts learned from clean text.
+//! sequence may have been: word frequencies from jieba's dictionary, and a
+//! character n-gram model learned from clean text (the pages' wording and
+//! Markdown around it: `| 参数名 |` versus `参数后再`).
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use jieba_rs::Jieba;
 
-/// Longest word (in characters) the repair looks up.
+/// Longest word (in characters) the repair looks up in the dictionary.
 pub(super) const MAX_WORD: usize = 4;
+
+/// Order of the character n-gram model: characters of history, plus one.
+pub(super) const ORDER: usize = 4;
 
 /// Sum of the frequencies in jieba-rs's default dictionary: jieba keeps it
 /// private, and word probabilities need it as their denominator.
 const JIEBA_TOTAL: f64 = 60_101_964.0;
+
+/// Probability floor for a character no source knows.
+const UNKNOWN_CHAR: f64 = 1e-9;
 
 /// Clean text the project ships and the model always learns: the clean seed
 /// pages (their boilerplate recurs on every page) and a phrase list written
@@ -24,10 +31,11 @@ const SHIPPED: [&str; 4] = [
     include_str!("phrases.txt"),
 ];
 
-/// Word frequencies (jieba's dictionary) and counts learned from clean text.
+/// Word frequencies (jieba's dictionary) and character n-grams learned
+/// from clean text.
 pub struct LanguageModel {
     jieba: Jieba,
-    learned: Counts,
+    learned: NGrams,
 }
 
 impl LanguageModel {
@@ -37,7 +45,7 @@ impl LanguageModel {
     pub fn new() -> Self {
         let mut model = LanguageModel {
             jieba: Jieba::new(),
-            learned: Counts::default(),
+            learned: NGrams::default(),
         };
         for text in SHIPPED {
             model.learn(text);
@@ -51,10 +59,11 @@ impl LanguageModel {
         MODEL.get_or_init(LanguageModel::new)
     }
 
-    /// Learns the characters and phrases of `clean_text` (text that is not
-    /// garbled, e.g. the other pages of a run).
+    /// Learns the wording of `clean_text` (text that is not garbled, e.g.
+    /// the other pages of a run).
     pub fn learn(&mut self, clean_text: &str) {
-        self.learned.learn(clean_text);
+        let chars: Vec<char> = clean_text.chars().collect();
+        self.learned.learn(&chars);
     }
 
     /// ln P(word) under jieba's dictionary, if it holds the word.
@@ -66,7 +75,23 @@ impl LanguageModel {
             .then(|| (self.jieba.suggest_freq(word) as f64 / JIEBA_TOTAL).ln())
     }
 
-    pub(super) fn learned(&self) -> &Counts {
+    /// ln P(word) as one word of a segmentation: its dictionary frequency,
+    /// or that of a word seen once for a single character the dictionary
+    /// lacks; `None` for longer strings it lacks.
+    pub(super) fn word_logp(&self, word: &str, len: usize) -> Option<f64> {
+        self.dictionary_logp(word)
+            .or_else(|| (len == 1).then(|| (1.0 / JIEBA_TOTAL).ln()))
+    }
+
+    /// P(c) before any learned text: its frequency as a one-character word.
+    pub(super) fn prior(&self, c: char) -> f64 {
+        let p = self
+            .dictionary_logp(c.encode_utf8(&mut [0; 4]))
+            .map_or(0.0, f64::exp);
+        p + UNKNOWN_CHAR
+    }
+
+    pub(super) fn learned(&self) -> &NGrams {
         &self.learned
     }
 }
@@ -82,59 +107,47 @@ pub(super) fn is_ideograph(c: char) -> bool {
     matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}')
 }
 
-/// Counts of characters, character pairs and ideograph phrases.
-#[derive(Clone, Debug, Default)]
-pub(super) struct Counts {
-    chars: HashMap<char, u32>,
-    pairs: HashMap<(char, char), u32>,
-    /// Runs of 2..=`MAX_WORD` ideographs.
-    phrases: HashMap<String, u32>,
-    total_chars: u64,
-    total_ideographs: u64,
+/// A run of up to four characters as one hash key (21 bits a character,
+/// the length on top so that runs of different lengths never collide).
+pub(super) fn key(chars: &[char]) -> u128 {
+    chars.iter().fold(chars.len() as u128, |k, &c| {
+        (k << 21) | u128::from(u32::from(c))
+    })
 }
 
-impl Counts {
-    pub(super) fn learn(&mut self, text: &str) {
-        let chars: Vec<char> = text.chars().collect();
-        for &c in &chars {
-            *self.chars.entry(c).or_default() += 1;
-        }
-        self.total_chars += chars.len() as u64;
-        for pair in chars.windows(2) {
-            *self.pairs.entry((pair[0], pair[1])).or_default() += 1;
-        }
-        for run in chars.split(|&c| !is_ideograph(c)) {
-            self.total_ideographs += run.len() as u64;
-            for len in 2..=MAX_WORD.min(run.len()) {
-                for phrase in run.windows(len) {
-                    *self.phrases.entry(phrase.iter().collect()).or_default() += 1;
-                }
+/// Counts of character n-grams up to [`ORDER`].
+#[derive(Clone, Debug, Default)]
+pub(super) struct NGrams {
+    /// Occurrences of each n-gram.
+    grams: HashMap<u128, u32>,
+    /// Per history: how often it is followed by anything, and by how many
+    /// different characters (the Witten-Bell weight of backing off).
+    histories: HashMap<u128, (u32, u32)>,
+}
+
+impl NGrams {
+    pub(super) fn learn(&mut self, chars: &[char]) {
+        for end in 1..=chars.len() {
+            for order in 1..=ORDER.min(end) {
+                let gram = &chars[end - order..end];
+                let count = self.grams.entry(key(gram)).or_default();
+                *count += 1;
+                let history = self.histories.entry(key(&gram[..order - 1])).or_default();
+                history.0 += 1;
+                history.1 += u32::from(*count == 1);
             }
         }
     }
 
-    pub(super) fn char_count(&self, c: char) -> f64 {
-        f64::from(self.chars.get(&c).copied().unwrap_or(0))
+    /// Occurrences of `gram` (at most [`ORDER`] characters).
+    pub(super) fn count(&self, gram: &[char]) -> f64 {
+        f64::from(self.grams.get(&key(gram)).copied().unwrap_or(0))
     }
 
-    pub(super) fn pair_count(&self, a: char, b: char) -> f64 {
-        f64::from(self.pairs.get(&(a, b)).copied().unwrap_or(0))
-    }
-
-    /// Occurrences of an ideograph run (of one character: the character).
-    pub(super) fn phrase_count(&self, phrase: &str) -> f64 {
-        let mut chars = phrase.chars();
-        match (chars.next(), chars.next()) {
-            (Some(c), None) => self.char_count(c),
-            _ => f64::from(self.phrases.get(phrase).copied().unwrap_or(0)),
-        }
-    }
-
-    pub(super) fn total_chars(&self) -> f64 {
-        self.total_chars as f64
-    }
-
-    pub(super) fn total_ideographs(&self) -> f64 {
-        self.total_ideographs as f64
+    /// How often `history` is followed by a character, and by how many
+    /// different ones.
+    pub(super) fn history(&self, history: &[char]) -> (f64, f64) {
+        let (total, followers) = self.histories.get(&key(history)).copied().unwrap_or((0, 0));
+        (f64::from(total), f64::from(followers))
     }
 }

@@ -1,12 +1,12 @@
-//! Choosing what each broken sequence was: a Viterbi search over every run
-//! of Chinese text, scoring whole segmentations into words (jieba's
-//! dictionary and learned phrases) plus character pairs, so that a short
-//! word is read with context on both sides rather than one character at a
-//! time.
+//! Choosing what each broken sequence was: a beam-pruned Viterbi search
+//! over every run of Chinese text that scores whole segmentations into
+//! dictionary words plus every character under the n-gram model, with the
+//! text on both sides of the run as context, so that a short word is read
+//! in context rather than one character at a time.
 
 use std::collections::HashMap;
 
-use super::model::{is_ideograph, Counts, LanguageModel, MAX_WORD};
+use super::model::{is_ideograph, key, LanguageModel, NGrams, MAX_WORD, ORDER};
 use super::slots::{slots, Slot};
 
 /// A repaired page.
@@ -24,20 +24,15 @@ pub struct Repaired {
 /// How much the page's own intact text counts against the model's learned
 /// text: the page is the best witness of its own vocabulary.
 const PAGE_WEIGHT: f64 = 4.0;
-/// Share of jieba's dictionary, against learned text, in a word's
-/// probability.
-const DICTIONARY_SHARE: f64 = 0.5;
-/// Weight of the character-pair scores against the word scores.
-const PAIR_WEIGHT: f64 = 1.0;
-/// Pseudo-count pulling a character pair towards the character's unigram.
-const PAIR_SMOOTHING: f64 = 2.0;
-/// Probability of a single character neither source knows.
-const UNKNOWN_CHAR: f64 = 1e-9;
+/// Weight of the dictionary segmentation against the character n-grams.
+const WORD_WEIGHT: f64 = 1.0;
 /// Candidates per broken slot tried inside words of two or more characters
-/// (the likeliest by unigram); single-character words try them all.
+/// (the likeliest on their own); single characters try them all.
 const WORD_CANDIDATES: usize = 16;
 /// Candidate strings tried per word span, at most.
 const MAX_COMBINATIONS: usize = 1024;
+/// Readings kept per position of a run.
+const BEAM: usize = 64;
 
 /// Repairs garbled text (see [`super::garble`]). Total: any input gives
 /// text back, and text with no broken sequence comes back unchanged.
@@ -50,28 +45,28 @@ pub fn repair(garbled: &str, model: &LanguageModel) -> Repaired {
             Slot::Broken(candidates) => candidates[0],
         })
         .collect();
-    let broken_slots = slots.iter().filter(|s| matches!(s, Slot::Broken(_)));
-    let broken = broken_slots.clone().count();
-    let guessed = broken_slots
+    let is_broken = |slot: &Slot| matches!(slot, Slot::Broken(_));
+    let broken = slots.iter().filter(|s| is_broken(s)).count();
+    let guessed = slots
+        .iter()
         .filter(|s| matches!(s, Slot::Broken(c) if c.len() > 1))
         .count();
 
-    let mut page = Counts::default();
-    for run in slots.split(|slot| matches!(slot, Slot::Broken(_))) {
-        let text: String = run
-            .iter()
-            .filter_map(|slot| match slot {
-                Slot::Fixed(c) => Some(*c),
-                Slot::Broken(_) => None,
-            })
-            .collect();
-        page.learn(&text);
+    // The page's intact stretches: its own wording, learned for this page.
+    let mut page = NGrams::default();
+    let mut start = 0;
+    for end in (0..slots.len())
+        .filter(|&i| is_broken(&slots[i]))
+        .chain([slots.len()])
+    {
+        page.learn(&choice[start..end]);
+        start = end + 1;
     }
     let mut scorer = Scorer {
         model,
         page,
+        chars: HashMap::new(),
         words: HashMap::new(),
-        unigrams: HashMap::new(),
     };
 
     let in_run = |slot: &Slot| match slot {
@@ -87,13 +82,17 @@ pub fn repair(garbled: &str, model: &LanguageModel) -> Repaired {
         let end = (start..slots.len())
             .find(|&i| !in_run(&slots[i]))
             .unwrap_or(slots.len());
-        if slots[start..end]
-            .iter()
-            .any(|s| matches!(s, Slot::Broken(_)))
-        {
-            let left = start.checked_sub(1).map(|i| choice[i]);
-            let right = choice.get(end).copied();
-            let best = scorer.best_run(&slots[start..end], left, right);
+        if slots[start..end].iter().any(is_broken) {
+            let left = &choice[start.saturating_sub(ORDER - 1)..start];
+            let right: Vec<char> = slots[end..]
+                .iter()
+                .take(ORDER - 1)
+                .map_while(|slot| match slot {
+                    Slot::Fixed(c) => Some(*c),
+                    Slot::Broken(_) => None,
+                })
+                .collect();
+            let best = scorer.best_run(&slots[start..end], left, &right);
             choice[start..end].copy_from_slice(&best);
         }
         start = end;
@@ -109,14 +108,22 @@ pub fn repair(garbled: &str, model: &LanguageModel) -> Repaired {
 /// lookups of one page cached.
 struct Scorer<'m> {
     model: &'m LanguageModel,
-    page: Counts,
+    page: NGrams,
+    chars: HashMap<u128, f64>,
     words: HashMap<String, Option<f64>>,
-    unigrams: HashMap<char, f64>,
 }
 
-/// The best way found to reach a position: from which position and state,
-/// choosing which candidates in between.
-#[derive(Clone)]
+/// A reading of a run up to some position: the candidates picked for its
+/// last slots (as many as the n-gram history needs), its score, and how
+/// it was reached.
+struct State {
+    picks: Vec<usize>,
+    score: f64,
+    back: Option<Back>,
+}
+
+/// The step into a state: from which state of which position, picking
+/// which candidates for the word in between.
 struct Back {
     from: usize,
     state: usize,
@@ -124,57 +131,49 @@ struct Back {
 }
 
 impl Scorer<'_> {
-    /// ln P(word), or `None` for a string of two or more characters that
-    /// is no known word.
-    fn word(&mut self, word: &str, len: usize) -> Option<f64> {
-        if let Some(&score) = self.words.get(word) {
+    /// ln P(c | history) under the n-grams of the learned text and the
+    /// page, interpolated the Witten-Bell way down to the dictionary's
+    /// P(c).
+    fn char_logp(&mut self, history: &[char], c: char) -> f64 {
+        let history = &history[history.len().saturating_sub(ORDER - 1)..];
+        let mut gram = history.to_vec();
+        gram.push(c);
+        let cache_key = key(&gram);
+        if let Some(&score) = self.chars.get(&cache_key) {
             return score;
         }
         let learned = self.model.learned();
-        let count = learned.phrase_count(word) + PAGE_WEIGHT * self.page.phrase_count(word);
-        let total = learned.total_ideographs() + PAGE_WEIGHT * self.page.total_ideographs();
-        let learned_p = if total > 0.0 { count / total } else { 0.0 };
-        let dictionary_p = self.model.dictionary_logp(word).map_or(0.0, f64::exp);
-        let p = DICTIONARY_SHARE * dictionary_p + (1.0 - DICTIONARY_SHARE) * learned_p;
-        let score = if p > 0.0 {
-            Some(p.ln())
-        } else {
-            (len == 1).then(|| UNKNOWN_CHAR.ln())
-        };
+        let mut p = self.model.prior(c);
+        for len in 0..=history.len() {
+            let context = &gram[history.len() - len..history.len()];
+            let (learned_total, learned_followers) = learned.history(context);
+            let (page_total, page_followers) = self.page.history(context);
+            let total = learned_total + PAGE_WEIGHT * page_total;
+            if total == 0.0 {
+                break;
+            }
+            let followers = learned_followers + page_followers;
+            let gram = &gram[history.len() - len..];
+            let count = learned.count(gram) + PAGE_WEIGHT * self.page.count(gram);
+            p = (count + followers * p) / (total + followers);
+        }
+        let score = p.ln();
+        self.chars.insert(cache_key, score);
+        score
+    }
+
+    fn word_logp(&mut self, word: &str, len: usize) -> Option<f64> {
+        if let Some(&score) = self.words.get(word) {
+            return score;
+        }
+        let score = self.model.word_logp(word, len);
         self.words.insert(word.to_owned(), score);
         score
     }
 
-    /// ln P(c) for a character on its own.
-    fn unigram(&mut self, c: char) -> f64 {
-        if let Some(&score) = self.unigrams.get(&c) {
-            return score;
-        }
-        let learned = self.model.learned();
-        let count = learned.char_count(c) + PAGE_WEIGHT * self.page.char_count(c);
-        let total = learned.total_chars() + PAGE_WEIGHT * self.page.total_chars();
-        let learned_p = if total > 0.0 { count / total } else { 0.0 };
-        let dictionary_p = self
-            .model
-            .dictionary_logp(c.encode_utf8(&mut [0; 4]))
-            .map_or(0.0, f64::exp);
-        let score = (0.5 * learned_p + 0.5 * dictionary_p + UNKNOWN_CHAR).ln();
-        self.unigrams.insert(c, score);
-        score
-    }
-
-    /// ln P(b | a): the learned pair counts, smoothed towards P(b).
-    fn pair(&mut self, a: char, b: char) -> f64 {
-        let learned = self.model.learned();
-        let pair = learned.pair_count(a, b) + PAGE_WEIGHT * self.page.pair_count(a, b);
-        let first = learned.char_count(a) + PAGE_WEIGHT * self.page.char_count(a);
-        let prior = self.unigram(b).exp();
-        ((pair + PAIR_SMOOTHING * prior) / (first + PAIR_SMOOTHING)).ln()
-    }
-
     /// The likeliest characters for a run of ideographs and broken slots,
-    /// between the fixed characters `left` and `right` (if any).
-    fn best_run(&mut self, run: &[Slot], left: Option<char>, right: Option<char>) -> Vec<char> {
+    /// between the text `left` and `right` of it.
+    fn best_run(&mut self, run: &[Slot], left: &[char], right: &[char]) -> Vec<char> {
         let candidates: Vec<Vec<char>> = run
             .iter()
             .map(|slot| match slot {
@@ -182,15 +181,15 @@ impl Scorer<'_> {
                 Slot::Broken(candidates) => candidates.clone(),
             })
             .collect();
-        // Per slot, the candidate indices tried inside longer words.
+        // Per slot, the candidates tried inside longer words.
         let in_words: Vec<Vec<usize>> = candidates
             .iter()
             .map(|cands| {
+                let prior: Vec<f64> = cands.iter().map(|&c| self.model.prior(c)).collect();
                 let mut indices: Vec<usize> = (0..cands.len())
                     .filter(|&i| is_ideograph(cands[i]))
                     .collect();
-                let scores: Vec<f64> = cands.iter().map(|&c| self.unigram(c)).collect();
-                indices.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
+                indices.sort_by(|&a, &b| prior[b].total_cmp(&prior[a]).then(a.cmp(&b)));
                 indices.truncate(WORD_CANDIDATES);
                 indices
             })
@@ -198,15 +197,16 @@ impl Scorer<'_> {
         let all: Vec<Vec<usize>> = candidates.iter().map(|c| (0..c.len()).collect()).collect();
 
         let n = run.len();
-        // best[p][k]: score of the best reading of run[..p] whose slot p-1
-        // is candidate k (at p = 0 one state: the left context).
-        let mut best: Vec<Vec<f64>> = (0..=n)
-            .map(|p| vec![f64::NEG_INFINITY; if p == 0 { 1 } else { candidates[p - 1].len() }])
-            .collect();
-        let mut back: Vec<Vec<Option<Back>>> = best.iter().map(|b| vec![None; b.len()]).collect();
-        best[0][0] = 0.0;
-
+        let mut states: Vec<Vec<State>> = (0..=n).map(|_| Vec::new()).collect();
+        let mut index: Vec<HashMap<Vec<usize>, usize>> = (0..=n).map(|_| HashMap::new()).collect();
+        states[0].push(State {
+            picks: Vec::new(),
+            score: 0.0,
+            back: None,
+        });
         for p in 0..n {
+            states[p].sort_by(|a, b| b.score.total_cmp(&a.score).then(a.picks.cmp(&b.picks)));
+            states[p].truncate(BEAM);
             for len in 1..=MAX_WORD.min(n - p) {
                 let choices = if len == 1 {
                     &all[p..=p]
@@ -220,6 +220,7 @@ impl Scorer<'_> {
                 if combinations == 0 || (len > 1 && combinations > MAX_COMBINATIONS) {
                     continue;
                 }
+                let q = p + len;
                 for combination in 0..combinations {
                     let mut rest = combination;
                     let picks: Vec<usize> = choices
@@ -230,68 +231,73 @@ impl Scorer<'_> {
                             pick
                         })
                         .collect();
-                    let chars: Vec<char> = picks
-                        .iter()
-                        .enumerate()
-                        .map(|(i, &k)| candidates[p + i][k])
-                        .collect();
-                    let word: String = chars.iter().collect();
-                    let Some(word_score) = self.word(&word, len) else {
+                    let word: Vec<char> = (0..len).map(|i| candidates[p + i][picks[i]]).collect();
+                    let Some(word_score) = self.word_logp(&word.iter().collect::<String>(), len)
+                    else {
                         continue;
                     };
-                    let mut score = word_score;
-                    for pair in chars.windows(2) {
-                        score += PAIR_WEIGHT * self.pair(pair[0], pair[1]);
-                    }
-                    let q = p + len;
-                    if q == n {
-                        if let Some(r) = right {
-                            score += PAIR_WEIGHT * self.pair(chars[len - 1], r);
+                    for s in 0..states[p].len() {
+                        let state = &states[p][s];
+                        let mut text: Vec<char> = left.to_vec();
+                        let first = p - state.picks.len();
+                        text.extend(
+                            state
+                                .picks
+                                .iter()
+                                .enumerate()
+                                .map(|(i, &k)| candidates[first + i][k]),
+                        );
+                        let mut score = state.score + WORD_WEIGHT * word_score;
+                        let mut all_picks = state.picks.clone();
+                        all_picks.extend_from_slice(&picks);
+                        let tail = if q == n { right } else { &[] };
+                        for &c in word.iter().chain(tail) {
+                            score += self.char_logp(&text, c);
+                            text.push(c);
                         }
-                    }
-                    let last = picks[len - 1];
-                    for state in 0..best[p].len() {
-                        let reached = best[p][state];
-                        if reached == f64::NEG_INFINITY {
-                            continue;
-                        }
-                        let previous = if p == 0 {
-                            left
-                        } else {
-                            Some(candidates[p - 1][state])
+                        let keep = all_picks.split_off(all_picks.len().saturating_sub(ORDER - 1));
+                        let back = Back {
+                            from: p,
+                            state: s,
+                            picks: picks.clone(),
                         };
-                        let entry = match previous {
-                            Some(a) => self.pair(a, chars[0]),
-                            None => self.unigram(chars[0]),
-                        };
-                        let total = reached + score + PAIR_WEIGHT * entry;
-                        if total > best[q][last] {
-                            best[q][last] = total;
-                            back[q][last] = Some(Back {
-                                from: p,
-                                state,
-                                picks: picks.clone(),
-                            });
+                        match index[q].get(&keep) {
+                            Some(&i) if states[q][i].score >= score => {}
+                            Some(&i) => {
+                                states[q][i].score = score;
+                                states[q][i].back = Some(back);
+                            }
+                            None => {
+                                index[q].insert(keep.clone(), states[q].len());
+                                states[q].push(State {
+                                    picks: keep,
+                                    score,
+                                    back: Some(back),
+                                });
+                            }
                         }
                     }
                 }
             }
         }
 
-        // Every slot has a single-character reading, so the end is reached.
-        let mut state =
-            (0..best[n].len()).fold(0, |b, k| if best[n][k] > best[n][b] { k } else { b });
+        // Every slot has single-character readings, so the end is reached.
         let mut out: Vec<char> = candidates.iter().map(|c| c[0]).collect();
-        let mut q = n;
-        while q > 0 {
-            let Some(step) = back[q][state].clone() else {
-                break;
-            };
-            for (i, &k) in step.picks.iter().enumerate() {
-                out[step.from + i] = candidates[step.from + i][k];
+        let Some(mut state) = (0..states[n].len()).reduce(|b, i| {
+            if states[n][i].score > states[n][b].score {
+                i
+            } else {
+                b
             }
-            q = step.from;
-            state = step.state;
+        }) else {
+            return out;
+        };
+        let mut q = n;
+        while let Some(back) = &states[q][state].back {
+            for (i, &k) in back.picks.iter().enumerate() {
+                out[back.from + i] = candidates[back.from + i][k];
+            }
+            (q, state) = (back.from, back.state);
         }
         out
     }
