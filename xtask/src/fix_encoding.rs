@@ -4,7 +4,9 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use feishu_codegen::mojibake::{garble, looks_garbled, repair, restored, LanguageModel};
+use std::collections::BTreeMap;
+
+use feishu_codegen::mojibake::{garble, looks_garbled, misses, repair, restored, LanguageModel};
 
 /// Repairs the garbled page `input` into `output`.
 pub fn fix(input: &Path, output: &Path) -> anyhow::Result<()> {
@@ -26,7 +28,8 @@ pub fn fix(input: &Path, output: &Path) -> anyhow::Result<()> {
 }
 
 /// Garbles every Markdown page under `root`, repairs each on its own and
-/// prints how many of the broken characters came back.
+/// prints how many of the broken characters came back, the pages with the
+/// most misses and the commonest confusions.
 pub fn score(root: &Path) -> anyhow::Result<()> {
     let mut pages = Vec::new();
     collect_pages(root, &mut pages)?;
@@ -35,7 +38,9 @@ pub fn score(root: &Path) -> anyhow::Result<()> {
     let model = LanguageModel::shared();
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
     let chunk = pages.len().div_ceil(threads);
-    let scores: Vec<(usize, usize)> = std::thread::scope(|scope| {
+    // Per page: its broken characters, and the ones missed as (wanted, got).
+    type Score = (usize, Vec<(char, Option<char>)>);
+    let scores: Vec<Score> = std::thread::scope(|scope| {
         let workers: Vec<_> = pages
             .chunks(chunk)
             .map(|chunk| {
@@ -44,7 +49,8 @@ pub fn score(root: &Path) -> anyhow::Result<()> {
                         .iter()
                         .map(|page| {
                             let clean = std::fs::read_to_string(page).unwrap_or_default();
-                            restored(&clean, &repair(&garble(&clean), model).text)
+                            let repaired = repair(&garble(&clean), model).text;
+                            (restored(&clean, &repaired).1, misses(&clean, &repaired))
                         })
                         .collect::<Vec<_>>()
                 })
@@ -56,24 +62,33 @@ pub fn score(root: &Path) -> anyhow::Result<()> {
             .collect()
     });
     anyhow::ensure!(scores.len() == pages.len(), "a scoring thread failed");
-    let (ok, broken) = scores
-        .iter()
-        .fold((0, 0), |(a, b), &(ok, broken)| (a + ok, b + broken));
+    let broken: usize = scores.iter().map(|s| s.0).sum();
+    let missed: usize = scores.iter().map(|s| s.1.len()).sum();
     println!(
-        "restored: {ok} / {broken} broken characters ({:.3}%) on {} pages",
-        percent(ok, broken),
+        "restored: {} / {broken} broken characters ({:.3}%) on {} pages",
+        broken - missed,
+        percent(broken - missed, broken),
         pages.len()
     );
-    let mut worst: Vec<(&PathBuf, &(usize, usize))> = pages.iter().zip(&scores).collect();
-    worst.sort_by(|a, b| {
-        let lost = |s: &(usize, usize)| s.1 - s.0;
-        lost(b.1).cmp(&lost(a.1)).then(a.0.cmp(b.0))
-    });
+    let mut worst: Vec<(&PathBuf, &Score)> = pages.iter().zip(&scores).collect();
+    worst.sort_by(|a, b| b.1 .1.len().cmp(&a.1 .1.len()).then(a.0.cmp(b.0)));
     println!("worst pages (missed / broken):");
-    for (page, &(ok, broken)) in worst.iter().take(8) {
+    for (page, (broken, missed)) in worst.iter().take(8) {
         let name = page.strip_prefix(root).unwrap_or(page);
-        println!("  {} / {broken}  {}", broken - ok, name.display());
+        println!("  {} / {broken}  {}", missed.len(), name.display());
     }
+    let mut confusions: BTreeMap<(char, Option<char>), usize> = BTreeMap::new();
+    for miss in scores.iter().flat_map(|s| &s.1) {
+        *confusions.entry(*miss).or_default() += 1;
+    }
+    let mut confusions: Vec<_> = confusions.into_iter().collect();
+    confusions.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let shown: Vec<String> = confusions
+        .iter()
+        .take(24)
+        .map(|((want, got), n)| format!("{want}→{} ×{n}", got.map_or('∅', |c| c)))
+        .collect();
+    println!("commonest misses: {}", shown.join(", "));
     Ok(())
 }
 

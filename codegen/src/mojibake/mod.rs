@@ -121,20 +121,27 @@ pub fn looks_garbled(text: &str) -> bool {
 /// of the characters the garbling broke (those with a lost byte in their
 /// UTF-8) came back exactly, and how many there were.
 pub fn restored(clean: &str, repaired: &str) -> (usize, usize) {
-    let mut restored = 0;
-    let mut broken = 0;
+    let misses = misses(clean, repaired);
+    let broken = clean.chars().filter(|&c| is_breakable(c)).count();
+    (broken - misses.len(), broken)
+}
+
+/// The broken characters of `clean` that `repaired` got wrong, each as
+/// (wanted, got); `None` where `repaired` ends early.
+pub fn misses(clean: &str, repaired: &str) -> Vec<(char, Option<char>)> {
     let mut repaired = repaired.chars();
-    for c in clean.chars() {
-        let got = repaired.next();
-        if c.encode_utf8(&mut [0; 4])
-            .bytes()
-            .any(|b| cp1254_char(b).is_none())
-        {
-            broken += 1;
-            restored += usize::from(got == Some(c));
-        }
-    }
-    (restored, broken)
+    clean
+        .chars()
+        .map(|c| (c, repaired.next()))
+        .filter(|&(c, got)| is_breakable(c) && got != Some(c))
+        .collect()
+}
+
+/// Whether the garbling breaks `c`: a byte of its UTF-8 is lost.
+fn is_breakable(c: char) -> bool {
+    c.encode_utf8(&mut [0; 4])
+        .bytes()
+        .any(|b| cp1254_char(b).is_none())
 }
 
 #[cfg(test)]

@@ -23,9 +23,27 @@ pub struct Repaired {
 
 /// How much the page's own intact text counts against the model's learned
 /// text: the page is the best witness of its own vocabulary.
-const PAGE_WEIGHT: f64 = 4.0;
+fn page_weight() -> f64 {
+    tune("PW", 4.0)
+}
 /// Weight of the dictionary segmentation against the character n-grams.
-const WORD_WEIGHT: f64 = 1.0;
+fn word_weight() -> f64 {
+    tune("WW", 1.0)
+}
+fn tune(name: &'static str, d: f64) -> f64 {
+    static T: std::sync::OnceLock<std::sync::Mutex<HashMap<&'static str, f64>>> =
+        std::sync::OnceLock::new();
+    *T.get_or_init(Default::default)
+        .lock()
+        .unwrap()
+        .entry(name)
+        .or_insert_with(|| {
+            std::env::var(name)
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(d)
+        })
+}
 /// Candidates per broken slot tried inside words of two or more characters
 /// (the likeliest on their own); single characters try them all.
 const WORD_CANDIDATES: usize = 16;
@@ -92,7 +110,8 @@ pub fn repair(garbled: &str, model: &LanguageModel) -> Repaired {
                     Slot::Broken(_) => None,
                 })
                 .collect();
-            let best = scorer.best_run(&slots[start..end], left, &right);
+            let brackets = Brackets::around(&choice, &slots, start, end);
+            let best = scorer.best_run(&slots[start..end], left, &right, &brackets);
             choice[start..end].copy_from_slice(&best);
         }
         start = end;
@@ -143,21 +162,26 @@ impl Scorer<'_> {
             return score;
         }
         let learned = self.model.learned();
-        let mut p = self.model.prior(c);
+        let prior = self.model.prior(c);
+        let mut p = prior;
         for len in 0..=history.len() {
             let context = &gram[history.len() - len..history.len()];
             let (learned_total, learned_followers) = learned.history(context);
             let (page_total, page_followers) = self.page.history(context);
-            let total = learned_total + PAGE_WEIGHT * page_total;
+            let total = learned_total + page_weight() * page_total;
             if total == 0.0 {
                 break;
             }
             let followers = learned_followers + page_followers;
             let gram = &gram[history.len() - len..];
-            let count = learned.count(gram) + PAGE_WEIGHT * self.page.count(gram);
+            let count = learned.count(gram) + page_weight() * self.page.count(gram);
             p = (count + followers * p) / (total + followers);
         }
-        let score = p.ln();
+        let score = if tune("RATIO", 1.0) > 0.5 {
+            (p / prior).ln()
+        } else {
+            p.ln()
+        };
         self.chars.insert(cache_key, score);
         score
     }
@@ -173,7 +197,13 @@ impl Scorer<'_> {
 
     /// The likeliest characters for a run of ideographs and broken slots,
     /// between the text `left` and `right` of it.
-    fn best_run(&mut self, run: &[Slot], left: &[char], right: &[char]) -> Vec<char> {
+    fn best_run(
+        &mut self,
+        run: &[Slot],
+        left: &[char],
+        right: &[char],
+        brackets: &Brackets,
+    ) -> Vec<char> {
         let candidates: Vec<Vec<char>> = run
             .iter()
             .map(|slot| match slot {
@@ -232,10 +262,14 @@ impl Scorer<'_> {
                         })
                         .collect();
                     let word: Vec<char> = (0..len).map(|i| candidates[p + i][picks[i]]).collect();
-                    let Some(word_score) = self.word_logp(&word.iter().collect::<String>(), len)
+                    let Some(mut word_score) =
+                        self.word_logp(&word.iter().collect::<String>(), len)
                     else {
                         continue;
                     };
+                    if len == 1 && matches!(run[p], Slot::Broken(_)) {
+                        word_score += brackets.bonus(word[0]);
+                    }
                     for s in 0..states[p].len() {
                         let state = &states[p][s];
                         let mut text: Vec<char> = left.to_vec();
@@ -247,7 +281,7 @@ impl Scorer<'_> {
                                 .enumerate()
                                 .map(|(i, &k)| candidates[first + i][k]),
                         );
-                        let mut score = state.score + WORD_WEIGHT * word_score;
+                        let mut score = state.score + word_weight() * word_score;
                         let mut all_picks = state.picks.clone();
                         all_picks.extend_from_slice(&picks);
                         let tail = if q == n { right } else { &[] };
@@ -300,5 +334,77 @@ impl Scorer<'_> {
             (q, state) = (back.from, back.state);
         }
         out
+    }
+}
+
+/// Pairs of brackets and quotes. The garbling breaks some openers (【) and
+/// some closers (」 』 ”), which the n-grams, seeing three characters back,
+/// cannot pair up; the rest of the line can.
+const BRACKETS: [(char, char); 8] = [
+    ('「', '」'),
+    ('『', '』'),
+    ('【', '】'),
+    ('“', '”'),
+    ('‘', '’'),
+    ('（', '）'),
+    ('《', '》'),
+    ('〔', '〕'),
+];
+
+/// Log-odds for a bracket that matches the rest of its line.
+const BRACKET_BONUS: f64 = 4.0;
+
+/// Which brackets are open on the line before a run, and which are closed
+/// after it without being opened.
+struct Brackets {
+    open_before: [bool; BRACKETS.len()],
+    closed_after: [bool; BRACKETS.len()],
+}
+
+impl Brackets {
+    /// The brackets around the run `start..end` of `slots`, reading the
+    /// text before it as repaired so far.
+    fn around(choice: &[char], slots: &[Slot], start: usize, end: usize) -> Brackets {
+        let line_start = choice[..start]
+            .iter()
+            .rposition(|&c| c == '\n')
+            .map_or(0, |i| i + 1);
+        let before = &choice[line_start..start];
+        let after = slots[end..].iter().map_while(|slot| match slot {
+            Slot::Fixed('\n') => None,
+            Slot::Fixed(c) => Some(Some(*c)),
+            Slot::Broken(_) => Some(None),
+        });
+        let after: Vec<char> = after.flatten().collect();
+        let mut open_before = [false; BRACKETS.len()];
+        let mut closed_after = [false; BRACKETS.len()];
+        for (k, &(open, close)) in BRACKETS.iter().enumerate() {
+            let depth = before.iter().fold(0i32, |depth, &c| {
+                depth + i32::from(c == open) - i32::from(c == close && depth > 0)
+            });
+            open_before[k] = depth > 0;
+            let unopened = after.iter().rev().fold(0i32, |depth, &c| {
+                depth + i32::from(c == close) - i32::from(c == open && depth > 0)
+            });
+            closed_after[k] = unopened > 0;
+        }
+        Brackets {
+            open_before,
+            closed_after,
+        }
+    }
+
+    /// Log-odds for reading a broken slot as `c`.
+    fn bonus(&self, c: char) -> f64 {
+        let matched = BRACKETS.iter().enumerate().find_map(|(k, &(open, close))| {
+            (c == open)
+                .then_some(self.closed_after[k])
+                .or((c == close).then_some(self.open_before[k]))
+        });
+        match matched {
+            Some(true) => tune("BB", BRACKET_BONUS),
+            Some(false) => -tune("BB", BRACKET_BONUS),
+            None => 0.0,
+        }
     }
 }
