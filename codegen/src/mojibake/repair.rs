@@ -23,27 +23,9 @@ pub struct Repaired {
 
 /// How much the page's own intact text counts against the model's learned
 /// text: the page is the best witness of its own vocabulary.
-fn page_weight() -> f64 {
-    tune("PW", 4.0)
-}
+const PAGE_WEIGHT: f64 = 4.0;
 /// Weight of the dictionary segmentation against the character n-grams.
-fn word_weight() -> f64 {
-    tune("WW", 1.0)
-}
-fn tune(name: &'static str, d: f64) -> f64 {
-    static T: std::sync::OnceLock<std::sync::Mutex<HashMap<&'static str, f64>>> =
-        std::sync::OnceLock::new();
-    *T.get_or_init(Default::default)
-        .lock()
-        .unwrap()
-        .entry(name)
-        .or_insert_with(|| {
-            std::env::var(name)
-                .ok()
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(d)
-        })
-}
+const WORD_WEIGHT: f64 = 2.0;
 /// Candidates per broken slot tried inside words of two or more characters
 /// (the likeliest on their own); single characters try them all.
 const WORD_CANDIDATES: usize = 16;
@@ -86,7 +68,18 @@ pub fn repair(garbled: &str, model: &LanguageModel) -> Repaired {
         chars: HashMap::new(),
         words: HashMap::new(),
     };
+    resolve(&slots, &mut choice, &mut scorer);
+    Repaired {
+        text: choice.into_iter().collect(),
+        broken,
+        guessed,
+    }
+}
 
+/// Reads every run of `slots` that holds a broken slot, left to right,
+/// into `choice`.
+fn resolve(slots: &[Slot], choice: &mut [char], scorer: &mut Scorer) {
+    let is_broken = |slot: &Slot| matches!(slot, Slot::Broken(_));
     let in_run = |slot: &Slot| match slot {
         Slot::Fixed(c) => is_ideograph(*c),
         Slot::Broken(_) => true,
@@ -110,16 +103,11 @@ pub fn repair(garbled: &str, model: &LanguageModel) -> Repaired {
                     Slot::Broken(_) => None,
                 })
                 .collect();
-            let brackets = Brackets::around(&choice, &slots, start, end);
+            let brackets = Brackets::around(choice, &slots, start, end);
             let best = scorer.best_run(&slots[start..end], left, &right, &brackets);
             choice[start..end].copy_from_slice(&best);
         }
         start = end;
-    }
-    Repaired {
-        text: choice.into_iter().collect(),
-        broken,
-        guessed,
     }
 }
 
@@ -168,20 +156,19 @@ impl Scorer<'_> {
             let context = &gram[history.len() - len..history.len()];
             let (learned_total, learned_followers) = learned.history(context);
             let (page_total, page_followers) = self.page.history(context);
-            let total = learned_total + page_weight() * page_total;
+            let total = learned_total + PAGE_WEIGHT * page_total;
             if total == 0.0 {
                 break;
             }
             let followers = learned_followers + page_followers;
             let gram = &gram[history.len() - len..];
-            let count = learned.count(gram) + page_weight() * self.page.count(gram);
+            let count = learned.count(gram) + PAGE_WEIGHT * self.page.count(gram);
             p = (count + followers * p) / (total + followers);
         }
-        let score = if tune("RATIO", 1.0) > 0.5 {
-            (p / prior).ln()
-        } else {
-            p.ln()
-        };
+        // Relative to the prior: the learned text tells how much the context
+        // favours `c`, the dictionary (through the words) how common it is,
+        // so a character the small learned text lacks is not punished twice.
+        let score = (p / prior).ln();
         self.chars.insert(cache_key, score);
         score
     }
@@ -281,7 +268,7 @@ impl Scorer<'_> {
                                 .enumerate()
                                 .map(|(i, &k)| candidates[first + i][k]),
                         );
-                        let mut score = state.score + word_weight() * word_score;
+                        let mut score = state.score + WORD_WEIGHT * word_score;
                         let mut all_picks = state.picks.clone();
                         all_picks.extend_from_slice(&picks);
                         let tail = if q == n { right } else { &[] };
@@ -352,7 +339,7 @@ const BRACKETS: [(char, char); 8] = [
 ];
 
 /// Log-odds for a bracket that matches the rest of its line.
-const BRACKET_BONUS: f64 = 4.0;
+const BRACKET_BONUS: f64 = 6.0;
 
 /// Which brackets are open on the line before a run, and which are closed
 /// after it without being opened.
@@ -402,8 +389,8 @@ impl Brackets {
                 .or((c == close).then_some(self.open_before[k]))
         });
         match matched {
-            Some(true) => tune("BB", BRACKET_BONUS),
-            Some(false) => -tune("BB", BRACKET_BONUS),
+            Some(true) => BRACKET_BONUS,
+            Some(false) => -BRACKET_BONUS,
             None => 0.0,
         }
     }
