@@ -172,4 +172,64 @@ mod tests {
         assert!(looks_garbled(&garble(clean)));
         assert!(!looks_garbled("An English page with café and naïve words."));
     }
+
+    /// Sentences written for this test, in the pages' register.
+    const FIXTURE: &str = "## 更新用户信息
+
+该接口用于更新通讯录中用户的名称、部门和职务。调用前，请在开发者后台为应用开通相应的权限。
+
+| 参数名 | 类型 | 必填 | 描述 |
+| ------ | ---- | ---- | ---- |
+| user_id | string | 是 | 用户的唯一标识，与查询参数中的 ID 类型一致 |
+| name | string | 否 | 用户名称，不能为空，最多 64 个字符 |
+
+如果用户不存在，接口返回错误码，请检查后重试。";
+
+    #[test]
+    fn repairs_written_fixture_text() {
+        let garbled = garble(FIXTURE);
+        assert!(looks_garbled(&garbled));
+        let repaired = repair(&garbled, LanguageModel::shared());
+        let (ok, broken) = restored(FIXTURE, &repaired.text);
+        assert_eq!(repaired.broken, broken);
+        // With no page of its own to learn from, a short text leaves the
+        // model little context: one function word may still go astray.
+        assert!(
+            broken > 30 && ok + 1 >= broken,
+            "{ok} / {broken} restored:\n{}",
+            repaired.text
+        );
+    }
+
+    #[test]
+    fn clean_text_comes_back_unchanged() {
+        for text in [
+            "",
+            "plain ASCII | `code` \\ 123",
+            "通过内推人的手机号或邮箱注册「内推奖励账户」。",
+            "emoji 💡⚠️✅ and “quotes” – dashes",
+        ] {
+            let repaired = repair(text, LanguageModel::shared());
+            assert_eq!(repaired.text, text);
+            assert_eq!(repaired.broken, 0);
+        }
+    }
+
+    #[test]
+    fn repair_is_total() {
+        let model = LanguageModel::shared();
+        // Strings of every byte's Windows-1254 character, in orders that put
+        // leads before too few, too many or no continuation bytes.
+        let shown: Vec<char> = (0..=255u8).filter_map(cp1254_char).collect();
+        for step in 1..shown.len() {
+            let text: String = (0..300).map(|i| shown[(i * step) % shown.len()]).collect();
+            let repaired = repair(&text, model);
+            assert!(repaired.text.chars().count() <= text.chars().count());
+        }
+        // On garbled text the repair only puts lost bytes back.
+        let clean = "💡 注意：emoji 😀 与 ASCII 混排，中文「引号」";
+        let repaired = repair(&garble(clean), model).text;
+        assert_eq!(garble(&repaired), garble(clean));
+        assert_eq!(repaired.chars().count(), clean.chars().count());
+    }
 }
