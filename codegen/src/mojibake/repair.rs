@@ -103,7 +103,7 @@ fn resolve(slots: &[Slot], choice: &mut [char], scorer: &mut Scorer) {
                     Slot::Broken(_) => None,
                 })
                 .collect();
-            let brackets = Brackets::around(choice, &slots, start, end);
+            let brackets = Brackets::around(choice, slots, start, end);
             let best = scorer.best_run(&slots[start..end], left, &right, &brackets);
             choice[start..end].copy_from_slice(&best);
         }
