@@ -5,6 +5,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use feishu_codegen::generate::{collect_pages, run, spec_files, write_specs, Summary};
 
+mod fix_encoding;
+
 #[derive(Parser)]
 #[command(about = "Maintainer tasks for the Feishu / Lark client generator")]
 struct Cli {
@@ -27,6 +29,17 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
+    /// Repair a mojibake page (UTF-8 read as Windows-1254, bytes lost):
+    /// `fix-encoding IN OUT`, or `fix-encoding --score DIR` to garble and
+    /// repair every page under DIR and report how much comes back.
+    FixEncoding {
+        #[arg(required_unless_present = "score")]
+        input: Option<PathBuf>,
+        #[arg(required_unless_present = "score")]
+        output: Option<PathBuf>,
+        #[arg(long, value_name = "DIR", conflicts_with_all = ["input", "output"])]
+        score: Option<PathBuf>,
+    },
 }
 
 fn main() -> anyhow::Result<ExitCode> {
@@ -44,6 +57,17 @@ fn main() -> anyhow::Result<ExitCode> {
             let out = out.unwrap_or_else(|| workspace_root().join("generated"));
             generate(&pages, &specs, &out)
         }
+        Command::FixEncoding {
+            input,
+            output,
+            score,
+        } => match (score, input, output) {
+            (Some(dir), _, _) => fix_encoding::score(&dir).map(|()| ExitCode::SUCCESS),
+            (None, Some(input), Some(output)) => {
+                fix_encoding::fix(&input, &output).map(|()| ExitCode::SUCCESS)
+            }
+            _ => anyhow::bail!("fix-encoding needs IN and OUT, or --score DIR"),
+        },
     }
 }
 

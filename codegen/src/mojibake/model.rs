@@ -1,0 +1,153 @@
+//! The Chinese language model that chooses among the characters a broken
+//! sequence may have been: word frequencies from jieba's dictionary, and a
+//! character n-gram model learned from clean text (the pages' wording and
+//! Markdown around it: `| 参数名 |` versus `参数后再`).
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use jieba_rs::Jieba;
+
+/// Longest word (in characters) the repair looks up in the dictionary.
+pub(super) const MAX_WORD: usize = 4;
+
+/// Order of the character n-gram model: characters of history, plus one.
+pub(super) const ORDER: usize = 4;
+
+/// Sum of the frequencies in jieba-rs's default dictionary: jieba keeps it
+/// private, and word probabilities need it as their denominator.
+const JIEBA_TOTAL: f64 = 60_101_964.0;
+
+/// Probability floor for a character no source knows.
+const UNKNOWN_CHAR: f64 = 1e-9;
+
+/// Clean text the project ships and the model always learns: the clean seed
+/// pages (their boilerplate recurs on every page) and a phrase list written
+/// for this module.
+const SHIPPED: [&str; 4] = [
+    include_str!("../../../pages/001_632b1488bd85b589.txt"),
+    include_str!("../../../pages/003_1bc0580f26dcf40c.txt"),
+    include_str!("../../../pages/004_bfc4ab96054a9ed6.txt"),
+    include_str!("phrases.txt"),
+];
+
+/// Word frequencies (jieba's dictionary) and character n-grams learned
+/// from clean text.
+pub struct LanguageModel {
+    jieba: Jieba,
+    learned: NGrams,
+}
+
+impl LanguageModel {
+    /// jieba's dictionary plus the clean text the project ships. Building
+    /// it takes a fraction of a second; [`LanguageModel::shared`] builds
+    /// one on first use.
+    pub fn new() -> Self {
+        let mut model = LanguageModel {
+            jieba: Jieba::new(),
+            learned: NGrams::default(),
+        };
+        for text in SHIPPED {
+            model.learn(text);
+        }
+        model
+    }
+
+    /// The model of [`LanguageModel::new`], built once per process.
+    pub fn shared() -> &'static LanguageModel {
+        static MODEL: OnceLock<LanguageModel> = OnceLock::new();
+        MODEL.get_or_init(LanguageModel::new)
+    }
+
+    /// Learns the wording of `clean_text` (text that is not garbled, e.g.
+    /// the other pages of a run).
+    pub fn learn(&mut self, clean_text: &str) {
+        let chars: Vec<char> = clean_text.chars().collect();
+        self.learned.learn(&chars);
+    }
+
+    /// ln P(word) under jieba's dictionary, if it holds the word.
+    pub(super) fn dictionary_logp(&self, word: &str) -> Option<f64> {
+        // For a dictionary word `suggest_freq` is its frequency (plus one),
+        // or more when splitting it is likelier, which suits a score too.
+        self.jieba
+            .has_word(word)
+            .then(|| (self.jieba.suggest_freq(word) as f64 / JIEBA_TOTAL).ln())
+    }
+
+    /// ln P(word) as one word of a segmentation: its dictionary frequency,
+    /// or that of a word seen once for a single character the dictionary
+    /// lacks; `None` for longer strings it lacks.
+    pub(super) fn word_logp(&self, word: &str, len: usize) -> Option<f64> {
+        self.dictionary_logp(word)
+            .or_else(|| (len == 1).then(|| (1.0 / JIEBA_TOTAL).ln()))
+    }
+
+    /// P(c) before any learned text: its frequency as a one-character word.
+    pub(super) fn prior(&self, c: char) -> f64 {
+        let p = self
+            .dictionary_logp(c.encode_utf8(&mut [0; 4]))
+            .map_or(0.0, f64::exp);
+        p + UNKNOWN_CHAR
+    }
+
+    pub(super) fn learned(&self) -> &NGrams {
+        &self.learned
+    }
+}
+
+impl Default for LanguageModel {
+    fn default() -> Self {
+        LanguageModel::new()
+    }
+}
+
+/// Whether `c` is a CJK ideograph: the characters words are made of.
+pub(super) fn is_ideograph(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}')
+}
+
+/// A run of up to four characters as one hash key (21 bits a character,
+/// the length on top so that runs of different lengths never collide).
+pub(super) fn key(chars: &[char]) -> u128 {
+    chars.iter().fold(chars.len() as u128, |k, &c| {
+        (k << 21) | u128::from(u32::from(c))
+    })
+}
+
+/// Counts of character n-grams up to [`ORDER`].
+#[derive(Clone, Debug, Default)]
+pub(super) struct NGrams {
+    /// Occurrences of each n-gram.
+    grams: HashMap<u128, u32>,
+    /// Per history: how often it is followed by anything, and by how many
+    /// different characters (the Witten-Bell weight of backing off).
+    histories: HashMap<u128, (u32, u32)>,
+}
+
+impl NGrams {
+    pub(super) fn learn(&mut self, chars: &[char]) {
+        for end in 1..=chars.len() {
+            for order in 1..=ORDER.min(end) {
+                let gram = &chars[end - order..end];
+                let count = self.grams.entry(key(gram)).or_default();
+                *count += 1;
+                let history = self.histories.entry(key(&gram[..order - 1])).or_default();
+                history.0 += 1;
+                history.1 += u32::from(*count == 1);
+            }
+        }
+    }
+
+    /// Occurrences of `gram` (at most [`ORDER`] characters).
+    pub(super) fn count(&self, gram: &[char]) -> f64 {
+        f64::from(self.grams.get(&key(gram)).copied().unwrap_or(0))
+    }
+
+    /// How often `history` is followed by a character, and by how many
+    /// different ones.
+    pub(super) fn history(&self, history: &[char]) -> (f64, f64) {
+        let (total, followers) = self.histories.get(&key(history)).copied().unwrap_or((0, 0));
+        (f64::from(total), f64::from(followers))
+    }
+}
