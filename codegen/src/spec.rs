@@ -60,6 +60,13 @@ pub struct Source {
     /// The page was mojibake (UTF-8 read as Windows-1254).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub garbled: bool,
+    /// How many broken characters of a mojibake page were repaired.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub repaired: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// The layouts documentation pages come in (see `corpus/SOURCES.md`).

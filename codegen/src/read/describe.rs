@@ -30,32 +30,29 @@ pub fn describe(markdown: &str, keywords: &Keywords) -> Described {
     let mut prose: Vec<&str> = Vec::new();
     let mut constraints: Vec<String> = Vec::new();
     let mut part = Part::Prose;
-    let example_markers = keywords.all(&["示例值", "示例"]);
-    let default_markers = keywords.all(&["默认值"]);
-    let enum_markers = keywords.all(&["可选值有", "可能值有", "可选值"]);
-    let constraint_markers = keywords.all(&["数据校验规则"]);
+    let is_any = |marker: &str, words: &[&str]| words.iter().any(|w| keywords.is(marker, w));
     for line in markdown.lines() {
         let line = line.trim();
         if line.is_empty() {
             continue;
         }
         if let Some((marker, rest)) = split_marker(line) {
-            if example_markers.iter().any(|m| m == marker) {
+            if is_any(marker, &["示例值", "示例"]) {
                 out.example = unquote(rest).to_string();
                 part = Part::Prose;
                 continue;
             }
-            if default_markers.iter().any(|m| m == marker) {
+            if is_any(marker, &["默认值"]) {
                 out.default = unquote(rest.trim_matches('`')).to_string();
                 part = Part::Prose;
                 continue;
             }
-            if enum_markers.iter().any(|m| m == marker) {
+            if is_any(marker, &["可选值有", "可能值有", "可选值"]) {
                 part = Part::Enum;
                 out.enum_values.extend(enum_items(rest));
                 continue;
             }
-            if constraint_markers.iter().any(|m| m == marker) {
+            if is_any(marker, &["数据校验规则"]) {
                 part = Part::Constraints;
                 if !rest.is_empty() {
                     constraints.push(rest.to_string());
@@ -191,10 +188,12 @@ mod tests {
     }
 
     #[test]
-    fn garbled_markers() {
+    fn markers_repaired_wrongly_still_match() {
+        // 据 is E6 8D AE; 0x8D is lost in mojibake, and a repair that puts
+        // back 0x8E instead reads 掮.
         let k = Keywords { garbled: true };
-        let text = crate::mojibake::garble("姓名\n**示例**: 张三");
-        let d = describe(&text, &k);
-        assert_eq!(d.example, crate::mojibake::garble("张三"));
+        let d = describe("长度\n**数掮校验规则**：\n- 长度：`1`", &k);
+        assert_eq!(d.constraints, "长度：1");
+        assert_eq!(d.description, "长度");
     }
 }

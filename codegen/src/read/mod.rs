@@ -41,34 +41,28 @@ pub struct PageResult {
     pub looks_like_endpoint: bool,
 }
 
-/// Keywords the reader looks for, matched in clean or garbled text.
+/// Keywords the reader looks for. On a repaired mojibake page a keyword may
+/// have been repaired wrongly, so words are compared in their garbled form,
+/// which the repair never changes.
 pub struct Keywords {
     garbled: bool,
 }
 
 impl Keywords {
-    /// Each word as written, and as a garbled page shows it.
-    fn all(&self, words: &[&str]) -> Vec<String> {
-        let mut out: Vec<String> = words.iter().map(|w| w.to_string()).collect();
-        if self.garbled {
-            out.extend(words.iter().map(|w| mojibake::garble(w)));
-        }
-        out
-    }
-
     fn is(&self, text: &str, word: &str) -> bool {
-        text == word || (self.garbled && text == mojibake::garble(word))
+        text == word || (self.garbled && mojibake::garble(text) == mojibake::garble(word))
     }
 
     fn contains(&self, text: &str, word: &str) -> bool {
-        text.contains(word) || (self.garbled && text.contains(&mojibake::garble(word)))
+        text.contains(word)
+            || (self.garbled && mojibake::garble(text).contains(&mojibake::garble(word)))
     }
 }
 
 /// Reads one page. `label` names it in diagnostics and in the spec's sources.
 pub fn read_page(label: &str, bytes: &[u8]) -> PageResult {
     let mut diags = Diagnostics::new(label);
-    let Some(text) = decode(bytes, &mut diags) else {
+    let Some(mut text) = decode(bytes, &mut diags) else {
         return PageResult {
             outcome: Outcome::Unreadable,
             diagnostics: diags.into_vec(),
@@ -78,11 +72,18 @@ pub fn read_page(label: &str, bytes: &[u8]) -> PageResult {
     let keywords = Keywords {
         garbled: mojibake::looks_garbled(&text),
     };
+    let mut repaired = 0;
     if keywords.garbled {
+        let fixed = mojibake::repair(&text, mojibake::LanguageModel::shared());
         diags.warning(
             1,
-            "the page is mojibake (UTF-8 read as Windows-1254); its text is garbled",
+            format!(
+                "the page is mojibake (UTF-8 read as Windows-1254); {} broken characters repaired, {} of them by the language model's guess",
+                fixed.broken, fixed.guessed
+            ),
         );
+        repaired = fixed.broken;
+        text = fixed.text;
     }
     let page = Page::parse(&text);
     let mut reader = Reader {
@@ -92,7 +93,7 @@ pub fn read_page(label: &str, bytes: &[u8]) -> PageResult {
         format: Format::Unknown,
         types: TypeTree::new(),
     };
-    let outcome = reader.read(label, &page);
+    let outcome = reader.read(label, &page, repaired);
     let looks_like_endpoint =
         !reader.spec.path.is_empty() || matches!(outcome, Outcome::Endpoint(_));
     PageResult {
@@ -170,12 +171,13 @@ struct RawRow {
 }
 
 impl Reader {
-    fn read(&mut self, label: &str, page: &Page) -> Outcome {
+    fn read(&mut self, label: &str, page: &Page, repaired: usize) -> Outcome {
         let mut source = Source {
             page: label.to_string(),
             format: Format::Unknown,
             updated: String::new(),
             garbled: self.keywords.garbled,
+            repaired,
         };
         self.front_matter(page, &mut source);
 
@@ -384,38 +386,54 @@ impl Reader {
         })
     }
 
+    /// A page with no endpoint. The guide to calling the API describes the
+    /// response envelope: `code`, `msg` and `data` in a list, and the
+    /// `error` object's fields in a raw-markup table with levels. Kinds come
+    /// from the JSON shown in a row's description where there is one.
     fn guide(&mut self, page: &Page) -> Outcome {
         let mut envelope = Vec::new();
+        let mut error_fields = Vec::new();
         for block in &page.blocks {
-            if let BlockKind::Table(table) = &block.kind {
-                if table.rows.iter().any(|r| r.level.is_some()) {
-                    envelope.extend(nest_by_depth(
-                        table
-                            .rows
-                            .iter()
-                            .filter_map(|r| {
-                                let name = cell(r, 0);
-                                is_field_name(name).then(|| {
-                                    let described = describe::describe(
-                                        &r.cells
-                                            .get(1)
-                                            .map(|c| c.markdown.clone())
-                                            .unwrap_or_default(),
-                                        &self.keywords,
-                                    );
-                                    let field = Field {
-                                        name: name.to_string(),
-                                        description: described.description,
-                                        ..Field::default()
-                                    };
-                                    (r.line, r.level.unwrap_or(1).saturating_sub(1), field)
-                                })
-                            })
-                            .collect(),
-                        &mut self.diags,
-                    ));
+            match &block.kind {
+                BlockKind::List(items) if envelope.is_empty() => {
+                    envelope = items.iter().filter_map(envelope_member).collect();
                 }
+                BlockKind::Table(table) if table.rows.iter().any(|r| r.level.is_some()) => {
+                    let rows = table
+                        .rows
+                        .iter()
+                        .filter(|r| is_field_name(cell(r, 0)))
+                        .map(|r| {
+                            let name = cell(r, 0);
+                            let text = r.cells.get(1).cloned().unwrap_or_default();
+                            let mut field = Field {
+                                name: name.to_string(),
+                                ty: Type::String,
+                                description: describe::describe(&text.markdown, &self.keywords)
+                                    .description,
+                                ..Field::default()
+                            };
+                            if let Some(value) =
+                                embedded_json(&text.plain).and_then(|v| v.get(name).cloned())
+                            {
+                                apply_type(&mut field, &parse_type(json_kind(&value)));
+                            }
+                            (r.line, r.level.unwrap_or(1).saturating_sub(1), field)
+                        })
+                        .collect();
+                    error_fields.extend(nest_by_depth(rows, &mut self.diags));
+                }
+                _ => {}
             }
+        }
+        if !error_fields.is_empty() {
+            envelope.retain(|f: &Field| f.name != "error");
+            envelope.push(Field {
+                name: "error".into(),
+                ty: Type::Object,
+                fields: error_fields,
+                ..Field::default()
+            });
         }
         self.diags.note(
             1,
@@ -915,6 +933,54 @@ fn split_depth(raw: &str) -> (Option<usize>, String) {
             (Some((spaces / 2).max(1)), name.to_string())
         }
         None => (None, text.trim_matches(['`', '\u{a0}', ' ']).to_string()),
+    }
+}
+
+/// A list item `` `code`：错误码…`` naming an envelope member.
+fn envelope_member(item: &crate::page::ListItem) -> Option<Field> {
+    let BlockKind::Paragraph(text) = &item.blocks.first()?.kind else {
+        return None;
+    };
+    let rest = text.markdown.strip_prefix('`')?;
+    let (name, description) = rest.split_once('`')?;
+    let ty = match name {
+        "code" => Type::Integer,
+        "msg" => Type::String,
+        "data" => Type::Object,
+        _ => return None,
+    };
+    Some(Field {
+        name: name.to_string(),
+        ty,
+        description: description
+            .trim_start_matches([' ', '：', ':'])
+            .trim()
+            .to_string(),
+        ..Field::default()
+    })
+}
+
+/// The JSON object a description shows (`{ "field_violations": [...] }`).
+fn embedded_json(text: &str) -> Option<Value> {
+    let start = text.find('{')?;
+    let end = text.rfind('}')?;
+    let snippet = text.get(start..=end)?;
+    match json::parse(snippet) {
+        Ok(value) => Some(value),
+        Err((value, _)) => value,
+    }
+}
+
+/// A type cell for the kind of an example value.
+fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Array(items) if items.first().is_some_and(Value::is_object) => "object[]",
+        Value::Array(_) => "string[]",
+        Value::Object(_) => "object",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_f64() => "number",
+        Value::Number(_) => "integer",
+        _ => "string",
     }
 }
 
