@@ -66,9 +66,11 @@ fn walk(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
         out.push(path.to_path_buf());
         return Ok(());
     }
-    for entry in std::fs::read_dir(path)? {
-        let path = entry?.path();
-        if path.is_dir() {
+    for entry in std::fs::read_dir(path).map_err(|e| at(path, e))? {
+        let entry = entry?;
+        let path = entry.path();
+        // Linked folders are not followed: a link loop must not hang a run.
+        if entry.file_type()?.is_dir() {
             walk(&path, out)?;
         } else if path.extension().is_some_and(|e| e == "md" || e == "txt") {
             out.push(path);
@@ -232,7 +234,7 @@ pub fn write_specs(dir: &Path, files: &BTreeMap<PathBuf, String>) -> std::io::Re
         for old in existing {
             let relative = old.strip_prefix(dir).unwrap_or(&old).to_path_buf();
             if !files.contains_key(&relative) {
-                std::fs::remove_file(&old)?;
+                std::fs::remove_file(&old).map_err(|e| at(&old, e))?;
                 changed += 1;
             }
         }
@@ -244,12 +246,17 @@ pub fn write_specs(dir: &Path, files: &BTreeMap<PathBuf, String>) -> std::io::Re
             continue;
         }
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
+            std::fs::create_dir_all(parent).map_err(|e| at(parent, e))?;
         }
-        std::fs::write(&path, contents)?;
+        std::fs::write(&path, contents).map_err(|e| at(&path, e))?;
         changed += 1;
     }
     Ok(changed)
+}
+
+/// An I/O error that names the file it happened to.
+fn at(path: &Path, error: std::io::Error) -> std::io::Error {
+    std::io::Error::new(error.kind(), format!("{}: {error}", path.display()))
 }
 
 fn walk_yaml(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {

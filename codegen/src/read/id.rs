@@ -4,25 +4,99 @@
 
 /// The id from a documentation URL or path such as
 /// `.../hire-v1/referral_account/create` or `.../mail-v1/mailgroup-permission_member/create`:
-/// the segment after `service-version` names the (nested, `-`-joined)
-/// resource, the last one the method. Service and version come from the
-/// HTTP path, which is authoritative; the URL's resource is used only when
-/// every part of it names a segment of the HTTP path.
+/// the last segment names the method and the one before it the (nested,
+/// `-`-joined) resource. Service and version come from the HTTP path, which
+/// is authoritative. The URL's resource names win where they match the
+/// path's segments (`aily_session` for `sessions`, `tab` for `chat_tabs`);
+/// the path adds the parents the URL leaves out (`file.like` for `like`).
+/// A method that is the path's last segment is an action, not a resource.
 pub fn from_doc_url(url: &str, path: &str) -> Option<String> {
     let (service, version, segments) = path_parts(path)?;
     let url = url.split(['?', '#']).next().unwrap_or(url);
     let parts: Vec<&str> = url.trim_end_matches('/').split('/').collect();
-    let method = *parts.last()?;
-    let resource = parts.get(parts.len().checked_sub(2)?)?;
-    if !is_identifier(method) || is_service_version(resource) {
+    // Pages that share a name get `-2`, `-3`, ... in their URL.
+    let last = *parts.last()?;
+    let method = match last.rsplit_once('-') {
+        Some((stem, n)) if !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()) => stem,
+        _ => last,
+    };
+    let url_resource = *parts.get(parts.len().checked_sub(2)?)?;
+    if method.is_empty()
+        || !method
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_')
+    {
         return None;
     }
-    let resource: Vec<&str> = resource.split('-').collect();
-    let literal: Vec<&str> = segments.iter().filter(|s| !is_param(s)).copied().collect();
-    let named_in_path = resource
-        .iter()
-        .all(|r| is_identifier(r) && literal.iter().any(|s| same_noun(s, r)));
-    named_in_path.then(|| format!("{service}.{version}.{}.{method}", resource.join(".")))
+    let ends_with_param = segments.last().is_some_and(|s| is_param(s));
+    let mut literal: Vec<&str> = segments.iter().filter(|s| !is_param(s)).copied().collect();
+    // The method names the path's last segments (`upload/complete` for
+    // `upload_complete`, `records` for `records_delete`): they are the
+    // action, not resources.
+    let words: Vec<&str> = method.split('_').collect();
+    let mut popped: Vec<&str> = Vec::new();
+    // Only segments after the last parameter can be the action: one that
+    // a parameter follows is a collection.
+    let trailing = segments.iter().rev().take_while(|s| !is_param(s)).count();
+    while !ends_with_param && literal.len() > 1 && popped.len() < trailing {
+        let Some(&last) = literal.last() else { break };
+        let named = method == last
+            || words.contains(&last)
+            || words.contains(&singular(last).as_str())
+            || method.ends_with(&format!("_{last}"));
+        if !named {
+            break;
+        }
+        popped.insert(0, last);
+        literal.pop();
+    }
+    let action = !popped.is_empty();
+    // `app_access_token_internal` for `/app_access_token/internal` is the
+    // resource's name and the action: the SDK calls the method `internal`.
+    let mut method = method.to_string();
+    if let Some(resource) = literal.last() {
+        if method == format!("{resource}_{}", popped.join("_")) {
+            method = popped.join("_");
+        }
+    }
+    let mut resource: Vec<String> = literal.iter().map(|s| singular(s)).collect();
+    // Align the URL's names with the path's segments, in order. Where they
+    // do not align, the path's names stand, if the URL named the method.
+    let mut next = 0;
+    let mut aligned = !is_service_version(url_resource);
+    for name in url_resource.split('-') {
+        let found = (next..resource.len())
+            .find(|&i| is_identifier(name) && similar_noun(&resource[i], name));
+        let Some(found) = found.filter(|_| aligned) else {
+            aligned = false;
+            break;
+        };
+        resource[found] = name.to_string();
+        next = found + 1;
+    }
+    let names_resource = !action && literal.last() == Some(&method.as_str());
+    if resource.is_empty()
+        || names_resource
+        || !(aligned || action)
+        || !(aligned || is_identifier(&method))
+    {
+        return None;
+    }
+    Some(format!(
+        "{service}.{version}.{}.{method}",
+        resource.join(".")
+    ))
+}
+
+/// `name` stands for the path segment `segment` (already singular): the
+/// same noun, or one names the other with a qualifier (`aily_session`,
+/// `chat_tab` for `tab`), or a plural the singular rule missed (`aliases`).
+fn similar_noun(segment: &str, name: &str) -> bool {
+    segment == name
+        || singular(name) == segment
+        || segment.ends_with(&format!("_{name}"))
+        || name.ends_with(&format!("_{segment}"))
+        || (segment.len() > 3 && name.starts_with(segment) && name.len() <= segment.len() + 2)
 }
 
 /// The id from the Python SDK sample, `client.hire.v1.referral_account.create(request)`.
@@ -41,29 +115,31 @@ pub fn from_sdk_sample(code: &str, path: &str) -> Option<String> {
     if service != path_service || version != path_version {
         return None;
     }
-    let literal: Vec<String> = segments
-        .iter()
-        .filter(|s| !is_param(s))
-        .map(|s| singular(s))
-        .collect();
-    let resource = split_resource(resource, &literal).unwrap_or_else(|| resource.to_string());
+    let literal: Vec<&str> = segments.iter().filter(|s| !is_param(s)).copied().collect();
+    let words: Vec<&str> = resource.split('_').collect();
+    let resource =
+        split_resource(&words, &literal).map_or_else(|| resource.to_string(), |r| r.join("."));
+    // The SDK escapes Python keywords: `import_`.
+    let method = method.trim_end_matches('_');
     Some(format!("{service}.{version}.{resource}.{method}"))
 }
 
 /// Splits `reserve_config_disable_inform` into `reserve_config.disable_inform`
-/// along the path's segments (`reserve_configs`, `disable_inform`).
-fn split_resource(joined: &str, segments: &[String]) -> Option<String> {
-    if joined.is_empty() {
-        return Some(String::new());
+/// along the path's segments (`reserve_configs`, `disable_inform`): the
+/// words are grouped so each group names a segment, in order (segments may
+/// be skipped; `chat_members` for `/chats/:id/members`, `aily_session_run`
+/// for `/sessions/:id/runs`).
+fn split_resource(words: &[&str], segments: &[&str]) -> Option<Vec<String>> {
+    if words.is_empty() {
+        return Some(Vec::new());
     }
     for (i, segment) in segments.iter().enumerate() {
-        if let Some(rest) = joined.strip_prefix(segment.as_str()) {
-            if rest.is_empty() {
-                return Some(segment.clone());
-            }
-            if let Some(rest) = rest.strip_prefix('_') {
-                if let Some(tail) = split_resource(rest, &segments[i + 1..]) {
-                    return Some(format!("{segment}.{tail}"));
+        for k in (1..=words.len()).rev() {
+            let name = words[..k].join("_");
+            if name == *segment || similar_noun(&singular(segment), &name) {
+                if let Some(mut tail) = split_resource(&words[k..], &segments[i + 1..]) {
+                    tail.insert(0, name);
+                    return Some(tail);
                 }
             }
         }
@@ -137,10 +213,6 @@ fn is_version(s: &str) -> bool {
 
 fn is_service_version(s: &str) -> bool {
     s.rsplit_once('-').is_some_and(|(_, v)| is_version(v))
-}
-
-fn same_noun(segment: &str, name: &str) -> bool {
-    segment == name || singular(segment) == name || singular(segment) == singular(name)
 }
 
 const ACTION_PREFIXES: &[&str] = &[
@@ -218,6 +290,9 @@ fn is_action(segment: &str) -> bool {
 
 /// English plural → singular, for the nouns API paths use.
 pub fn singular(word: &str) -> String {
+    if let Some(stem) = word.strip_suffix("iases") {
+        return format!("{stem}ias");
+    }
     if let Some(stem) = word.strip_suffix("ies") {
         return format!("{stem}y");
     }
