@@ -152,6 +152,19 @@ fn normalize(text: &str) -> Normalized {
         // Format A: a row ending in a hard break goes on in the next lines,
         // which may be blank (a blank line inside a cell) or start with `- `.
         let mut ends_in_break = false;
+        // Format B: a row with outer pipes whose cell holds line breaks runs
+        // on until a line ends with the closing pipe.
+        while in_table && is_open_row(&joined) {
+            let Some(&candidate) = lines.get(i + 1) else {
+                break;
+            };
+            let t = candidate.trim();
+            if t.is_empty() || t.starts_with('|') || starts_block(candidate) {
+                break;
+            }
+            i += 1;
+            joined = format!("{}<br>{}", joined.trim_end(), t);
+        }
         while in_table && ends_with_hard_break(&joined) {
             ends_in_break = true;
             let next = (i + 1..lines.len()).find(|&j| !lines[j].trim().is_empty());
@@ -217,6 +230,12 @@ fn row_cells(line: &str) -> usize {
 fn starts_block(line: &str) -> bool {
     let t = line.trim_start();
     t.starts_with('#') || t.starts_with("```") || t.starts_with('<') || t.starts_with(":::")
+}
+
+/// A row that opened with a pipe but has not closed with one.
+fn is_open_row(line: &str) -> bool {
+    let t = line.trim();
+    t.starts_with('|') && !t.ends_with('|')
 }
 
 fn ends_with_hard_break(line: &str) -> bool {
@@ -710,6 +729,17 @@ mod tests {
         assert_eq!(t.rows[0].line, 3);
         assert_eq!(t.rows[1].line, 7);
         assert_eq!(t.rows[1].cells[0].plain, "next");
+    }
+
+    #[test]
+    fn joins_format_b_rows_broken_over_lines() {
+        let page = Page::parse(
+            "| a | b |\n| --- | --- |\n| x | one\n    - two\n    - three |\n| y | z |\n",
+        );
+        let t = tables(&page)[0];
+        assert_eq!(t.rows.len(), 2);
+        assert_eq!(t.rows[0].cells[1].plain, "one\n- two\n- three");
+        assert_eq!(t.rows[1].line, 6);
     }
 
     #[test]

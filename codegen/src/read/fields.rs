@@ -399,6 +399,9 @@ pub fn fields_from_example(value: &Value) -> Vec<Field> {
 fn infer_into(field: &mut Field, value: &Value) {
     field.ty = kind_of(value);
     match value {
+        // Keys that are not names (Chinese column titles, ids) are data:
+        // the object is a map.
+        Value::Object(map) if !map.keys().all(|k| is_type_name(k)) => field.ty = Type::Map,
         Value::Object(_) => field.fields = fields_from_example(value),
         Value::Array(items) => field.items = Some(Box::new(items_from_example(items))),
         _ => {}

@@ -780,7 +780,7 @@ impl Reader {
             // type tree (resolved after) or the example.
             let mut fields = self.flat(rows);
             for field in &mut fields {
-                resolve(field, &self.types, 0);
+                resolve(field, &self.types, &mut Vec::new());
             }
             if let Some(example) = example {
                 fill_from_example(&mut fields, example);
@@ -1037,39 +1037,54 @@ fn fill_from_example(fields: &mut [Field], example: &Value) {
     }
 }
 
-/// Format B: a field typed by name gets its fields from the type tree.
-fn resolve(field: &mut Field, types: &TypeTree, depth: usize) {
-    if depth > 16 {
+/// Format B: an object field gets its fields from the type tree, by its
+/// type's name (or its own name, for `object`). `expanding` holds the types
+/// being filled in, so a type that contains itself stops there.
+fn resolve(field: &mut Field, types: &TypeTree, expanding: &mut Vec<String>) {
+    let (kind, name, children) = match field.items.as_mut() {
+        Some(items) => (items.ty, items.type_name.clone(), &mut items.fields),
+        None => (field.ty, field.type_name.clone(), &mut field.fields),
+    };
+    if !matches!(kind, Type::Object | Type::Any) {
         return;
     }
-    let (name, children) = match field.items.as_mut() {
-        Some(items) => (items.type_name.clone(), &mut items.fields),
-        None => (field.type_name.clone(), &mut field.fields),
+    let key = if name.is_empty() {
+        field.name.clone()
+    } else {
+        name.clone()
     };
-    if children.is_empty() {
-        let key = if name.is_empty() || name == "object" {
-            field.name.clone()
-        } else {
-            name
-        };
-        if let Some(found) = types.get(&key) {
-            *children = found.clone();
-            if let Some(items) = field.items.as_mut() {
-                if items.ty != Type::Object {
-                    items.ty = Type::Object;
-                }
-            } else if field.ty != Type::Object && field.ty != Type::Map {
-                field.ty = Type::Object;
-            }
+    if expanding.contains(&key) {
+        return;
+    }
+    // Trees key types by dotted names (`app.table.field.property`) that an
+    // `object` row does not give: its own name ends one.
+    let suffix = format!(".{key}");
+    let found = types.get(&key).or_else(|| {
+        name.is_empty()
+            .then(|| {
+                types
+                    .iter()
+                    .find(|(k, _)| k.ends_with(&suffix))
+                    .map(|(_, v)| v)
+            })
+            .flatten()
+    });
+    if let Some(found) = found {
+        types::merge_fields(children, found.clone());
+        match field.items.as_mut() {
+            Some(items) => items.ty = Type::Object,
+            None => field.ty = Type::Object,
         }
     }
+    expanding.push(key);
     let children = match field.items.as_mut() {
         Some(items) => &mut items.fields,
         None => &mut field.fields,
     };
     for child in children {
-        resolve(child, types, depth + 1);
+        resolve(child, types, expanding);
     }
+    expanding.pop();
 }
 
 fn has_file_field(fields: &[Field]) -> bool {

@@ -27,7 +27,23 @@ pub type TypeTree = BTreeMap<String, Vec<Field>>;
 pub fn read_tree(items: &[ListItem], keywords: &Keywords, tree: &mut TypeTree) {
     for item in items {
         if let Some((name, fields)) = type_definition(item, keywords, tree) {
-            tree.entry(name).or_insert(fields);
+            define(tree, name, fields);
+        }
+    }
+}
+
+/// Records a type. Pages describe a type again wherever it is used, not
+/// always with all its fields: the definitions are merged.
+fn define(tree: &mut TypeTree, name: String, fields: Vec<Field>) {
+    let known = tree.entry(name).or_default();
+    merge_fields(known, fields);
+}
+
+/// Adds the fields `known` lacks, by name.
+pub fn merge_fields(known: &mut Vec<Field>, fields: Vec<Field>) {
+    for field in fields {
+        if !known.iter().any(|k| k.name == field.name) {
+            known.push(field);
         }
     }
 }
@@ -94,7 +110,7 @@ fn member(item: &ListItem, keywords: &Keywords, tree: &mut TypeTree) -> Option<F
                 if let Some((type_name, fields)) = type_definition(inner, keywords, tree) {
                     set_type_name(&mut field, &type_name);
                     children_mut(&mut field).extend(fields.iter().cloned());
-                    tree.entry(type_name).or_insert(fields);
+                    define(tree, type_name, fields);
                 }
             }
         }
