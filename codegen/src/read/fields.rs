@@ -53,7 +53,7 @@ pub fn parse_type(cell: &str) -> TypeRef {
     }
     let ty = match lower.as_str() {
         "array" | "list" => return array_of(TypeRef::simple(Type::Any)),
-        "string" | "str" | "text" | "date" | "datetime" | "timestamp" => Type::String,
+        "string" | "str" | "date" | "datetime" | "timestamp" => Type::String,
         "int" | "int32" | "int64" | "integer" | "long" | "uint32" | "uint64" | "int8" | "int16" => {
             Type::Integer
         }
@@ -300,22 +300,24 @@ pub fn nest_by_example(
                 && (f.example.is_some_and(|e| e.contains_key(&name))
                     || knows(f).is_some_and(|k| k.contains(&name)))
         };
+        let free = |(i, f): &(usize, &Frame<'_>)| *i < MAX_DEPTH && !f.seen.contains(&name);
         let open = |(i, f): &(usize, &Frame<'_>)| {
-            *i == 0
-                || (*i < MAX_DEPTH
-                    && !f.seen.contains(&name)
-                    && match (f.example, knows(f)) {
-                        (Some(e), _) => e.keys().any(|k| !f.seen.contains(k)),
-                        (None, Some(_)) => false,
-                        (None, None) => true,
-                    })
+            free(&(*i, f))
+                && match (f.example, knows(f)) {
+                    (Some(e), _) => e.keys().any(|k| !f.seen.contains(k)),
+                    (None, Some(_)) => false,
+                    (None, None) => true,
+                }
         };
+        // Claimed by an example or a known type; else the deepest open
+        // container; else the deepest that does not have the name yet
+        // (leaving a container needs evidence, not a shown-out example).
         let parent = frames.iter().rposition(claims).unwrap_or_else(|| {
-            frames
-                .iter()
-                .enumerate()
-                .rev()
+            let mut candidates = frames.iter().enumerate().rev();
+            candidates
+                .clone()
                 .find(open)
+                .or_else(|| candidates.find(free))
                 .map_or(0, |(i, _)| i)
         });
         while frames.len() > parent + 1 {

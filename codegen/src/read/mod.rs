@@ -301,9 +301,22 @@ impl Reader {
 
         self.spec.request.body = self.nest(body_rows, body_example.as_ref().map(|(_, v)| v));
         let has_response_table = !response_rows.is_empty();
-        let response = self.nest(response_rows, response_example.as_ref().map(|(_, v)| v));
+        let example = response_example.as_ref().map(|(_, v)| v);
         self.spec.response.data = if has_response_table {
-            data_fields(response)
+            // Flat rows after `data` are all inside it (format A): nest them
+            // against the example's `data`, so none can fall out of it.
+            let flat_data = response_rows
+                .iter()
+                .all(|r| r.depth.is_none())
+                .then(|| response_rows.iter().position(|r| r.field.name == "data"))
+                .flatten();
+            match flat_data {
+                Some(at) => {
+                    let inner = response_rows.split_off(at + 1);
+                    self.nest(inner, example.and_then(|v| v.get("data")))
+                }
+                None => data_fields(self.nest(response_rows, example)),
+            }
         } else {
             response_example
                 .as_ref()
