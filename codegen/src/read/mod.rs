@@ -945,7 +945,14 @@ fn split_depth(raw: &str) -> (Option<usize>, String) {
             let name = text[at + '└'.len_utf8()..].trim().trim_matches('`').trim();
             (Some((spaces / 2).max(1)), name.to_string())
         }
-        None => (None, text.trim_matches(['`', '\u{a0}', ' ']).to_string()),
+        // Older pages mark every nested row `∟` whatever its depth: that
+        // says nothing, so such rows are nested like format A's.
+        None => (
+            None,
+            text.trim_start_matches(['∟', '\u{a0}', ' '])
+                .trim_matches(['`', '\u{a0}', ' '])
+                .to_string(),
+        ),
     }
 }
 
@@ -1255,5 +1262,6 @@ mod tests {
             (Some(2), "code".to_string())
         );
         assert_eq!(split_depth("`name`"), (None, "name".to_string()));
+        assert_eq!(split_depth("∟\u{a0}`id`"), (None, "id".to_string()));
     }
 }
