@@ -24,37 +24,38 @@ fn shared() -> Option<PathBuf> {
 type Floor = (&'static str, &'static str, f64);
 
 /// The lowest figures each folder may score: what the reader reaches now,
-/// so a change that makes it worse fails.
+/// so a change that makes it worse fails. (Issue 2's targets are higher
+/// for formats A and B; these floors rise as the reader gets there.)
 const FLOORS: &[(&str, &[Floor])] = &[
     (
         "format-a",
         &[
-            ("id", "", 0.91),
+            ("id", "", 0.97),
             ("query", "recall_doc", 0.99),
             ("query", "precision", 0.99),
-            ("body", "recall_doc", 0.84),
-            ("body", "precision", 0.90),
+            ("body", "recall_doc", 0.88),
+            ("body", "precision", 0.91),
             ("body", "kind_agreement", 0.99),
             ("body", "required_agreement", 0.99),
-            ("data", "recall_doc", 0.80),
-            ("data", "precision", 0.95),
+            ("data", "recall_doc", 0.94),
+            ("data", "precision", 0.96),
             ("data", "kind_agreement", 0.99),
         ],
     ),
     (
         "format-b",
         &[
-            ("id", "", 0.95),
-            ("body", "recall_doc", 0.89),
-            ("body", "precision", 0.89),
+            ("id", "", 0.99),
+            ("body", "recall_doc", 0.94),
+            ("body", "precision", 0.98),
             ("data", "recall_doc", 0.96),
-            ("data", "precision", 0.98),
+            ("data", "precision", 0.99),
         ],
     ),
     (
         "format-c",
         &[
-            ("id", "", 0.96),
+            ("id", "", 0.98),
             ("query", "recall_doc", 0.99),
             ("query", "precision", 0.99),
             ("body", "recall_doc", 0.97),
