@@ -257,10 +257,7 @@ struct Frame<'v> {
 impl Frame<'_> {
     /// The page's name for the container's type (`i18n` for `i18n[]`).
     fn type_name(&self) -> &str {
-        match &self.field.items {
-            Some(items) => &items.type_name,
-            None => &self.field.type_name,
-        }
+        row_type_name(&self.field)
     }
 }
 
@@ -312,8 +309,16 @@ pub fn nest_by_example(
         // Claimed by an example or a known type; else the deepest open
         // container; else the deepest that does not have the name yet
         // (leaving a container needs evidence, not a shown-out example).
-        let parent = frames.iter().rposition(claims).unwrap_or_else(|| {
-            let mut candidates = frames.iter().enumerate().rev();
+        // A type does not hold a field of its own type: a row typed like an
+        // open container is that container's sibling, or further out.
+        let own_type = row_type_name(&field);
+        let limit = frames
+            .iter()
+            .rposition(|f| !own_type.is_empty() && own_type != ENUM && f.type_name() == own_type)
+            .unwrap_or(frames.len());
+        let frames_in_reach = &frames[..limit];
+        let parent = frames_in_reach.iter().rposition(claims).unwrap_or_else(|| {
+            let mut candidates = frames_in_reach.iter().enumerate().rev();
             candidates
                 .clone()
                 .find(open)
@@ -350,6 +355,14 @@ pub fn nest_by_example(
         close_frame(&mut frames, &mut known);
     }
     frames.pop().map(|f| f.field.fields).unwrap_or_default()
+}
+
+/// The page's name for a row's type (`i18n` for `i18n[]`).
+fn row_type_name(field: &Field) -> &str {
+    match &field.items {
+        Some(items) => &items.type_name,
+        None => &field.type_name,
+    }
 }
 
 fn close_frame(frames: &mut Vec<Frame<'_>>, known: &mut HashMap<String, HashSet<String>>) {
