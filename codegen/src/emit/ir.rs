@@ -174,6 +174,8 @@ pub enum Ty {
         path: [String; 2],
         name: String,
         is_enum: bool,
+        /// Implements `Default` (structs whose fields are all optional).
+        default: bool,
     },
 }
 
@@ -182,8 +184,12 @@ impl Ty {
         matches!(self, Ty::List(_))
     }
 
-    /// Has a `Default` (so serde may skip it when deserialising).
+    /// Implements `Default`.
     pub fn has_default(&self) -> bool {
-        !matches!(self, Ty::File | Ty::Named { is_enum: true, .. })
+        match self {
+            Ty::File => false,
+            Ty::Named { default, .. } => *default,
+            _ => true,
+        }
     }
 }

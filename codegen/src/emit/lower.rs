@@ -268,7 +268,8 @@ enum Context {
 struct Types {
     path: [String; 2],
     scope: Scope,
-    by_shape: HashMap<String, (String, bool)>,
+    /// Shape key → the type's `Ty`.
+    by_shape: HashMap<String, Ty>,
     defs: Vec<TypeDef>,
 }
 
@@ -369,14 +370,6 @@ impl Types {
         }
     }
 
-    fn named(&self, name: String, is_enum: bool) -> Ty {
-        Ty::Named {
-            path: self.path.clone(),
-            name,
-            is_enum,
-        }
-    }
-
     fn base_name(shape: &Shape) -> String {
         let raw = if shape.type_name.is_empty() {
             shape.hint
@@ -388,15 +381,20 @@ impl Types {
 
     /// The type for `key`'s shape: the existing one, or a new definition.
     fn intern(&mut self, base: String, key: String, make: impl FnOnce(String) -> TypeDef) -> Ty {
-        if let Some((name, is_enum)) = self.by_shape.get(&key) {
-            return self.named(name.clone(), *is_enum);
+        if let Some(ty) = self.by_shape.get(&key) {
+            return ty.clone();
         }
         let name = self.scope.claim(base, Case::Pascal);
         let def = make(name.clone());
-        let is_enum = matches!(def, TypeDef::Enum(_));
+        let ty = Ty::Named {
+            path: self.path.clone(),
+            name,
+            is_enum: matches!(def, TypeDef::Enum(_)),
+            default: matches!(&def, TypeDef::Struct(s) if s.all_optional()),
+        };
         self.defs.push(def);
-        self.by_shape.insert(key, (name.clone(), is_enum));
-        self.named(name, is_enum)
+        self.by_shape.insert(key, ty.clone());
+        ty
     }
 
     fn structure(&mut self, shape: &Shape, context: Context) -> Ty {

@@ -147,7 +147,7 @@ fn serialize<'a>(name: &Ident, fields: impl Iterator<Item = &'a Field>) -> Token
         } else {
             quote!(field)
         };
-        quote!(writer.#method(#wire, &self.#field)?;)
+        quote!(writer.#method(#wire, &self.#field);)
     });
     quote! {
         impl ::serde::Serialize for #name {
@@ -170,16 +170,19 @@ fn deserialize<'a>(name: &Ident, fields: impl Iterator<Item = (&'a Field, bool)>
         if !in_json {
             quote!(#field: ::std::default::Default::default())
         } else if f.ty.is_list() && !f.optional {
-            quote!(#field: fields.take_list(#wire)?)
+            quote!(#field: fields.take_list(#wire))
+        } else if f.optional || f.ty.has_default() {
+            quote!(#field: fields.take(#wire))
         } else {
-            quote!(#field: fields.take(#wire)?)
+            quote!(#field: fields.take_required(#wire)?)
         }
     });
     quote! {
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 let mut fields = ::feishu_runtime::wire::Fields::read(deserializer)?;
-                ::std::result::Result::Ok(Self { #(#takes),* })
+                let value = Self { #(#takes),* };
+                fields.finish(value)
             }
         }
     }
@@ -195,12 +198,12 @@ fn enumeration(e: &Enum) -> TokenStream {
     let (wire_ty, derive, other_doc) = match e.repr {
         Repr::Str => (
             quote!(::std::string::String),
-            quote!(#[derive(Clone, Debug, PartialEq, Eq, Hash)]),
+            quote!(#[derive(Clone, Debug, PartialEq, Eq)]),
             " A value the docs do not list.",
         ),
         Repr::Int => (
             quote!(i64),
-            quote!(#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]),
+            quote!(#[derive(Clone, Copy, Debug, PartialEq, Eq)]),
             " A value the docs do not list.",
         ),
     };
@@ -397,7 +400,7 @@ fn error_enum(err: &ErrorEnum, id: &str) -> TokenStream {
         .collect();
     quote! {
         #doc
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         #[non_exhaustive]
         pub enum #name { #(#docs #variants,)* }
 

@@ -49,17 +49,17 @@ impl ::serde::Serialize for CreateNationalIdTypeRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut writer = ::feishu_runtime::wire::Writer::new(serializer)?;
-        writer.field("country_region_id", &self.country_region_id)?;
-        writer.list("name", &self.name)?;
-        writer.field("active", &self.active)?;
-        writer.field("validation_rule", &self.validation_rule)?;
+        writer.field("country_region_id", &self.country_region_id);
+        writer.list("name", &self.name);
+        writer.field("active", &self.active);
+        writer.field("validation_rule", &self.validation_rule);
         writer.list(
             "validation_rule_description",
             &self.validation_rule_description,
-        )?;
-        writer.field("code", &self.code)?;
-        writer.field("identification_type", &self.identification_type)?;
-        writer.list("custom_fields", &self.custom_fields)?;
+        );
+        writer.field("code", &self.code);
+        writer.field("identification_type", &self.identification_type);
+        writer.list("custom_fields", &self.custom_fields);
         writer.end()
     }
 }
@@ -68,17 +68,18 @@ impl<'de> ::serde::Deserialize<'de> for CreateNationalIdTypeRequest {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         let mut fields = ::feishu_runtime::wire::Fields::read(deserializer)?;
-        ::std::result::Result::Ok(Self {
+        let value = Self {
             client_token: ::std::default::Default::default(),
-            country_region_id: fields.take("country_region_id")?,
-            name: fields.take_list("name")?,
-            active: fields.take("active")?,
-            validation_rule: fields.take("validation_rule")?,
-            validation_rule_description: fields.take_list("validation_rule_description")?,
-            code: fields.take("code")?,
-            identification_type: fields.take("identification_type")?,
-            custom_fields: fields.take_list("custom_fields")?,
-        })
+            country_region_id: fields.take("country_region_id"),
+            name: fields.take_list("name"),
+            active: fields.take("active"),
+            validation_rule: fields.take("validation_rule"),
+            validation_rule_description: fields.take_list("validation_rule_description"),
+            code: fields.take("code"),
+            identification_type: fields.take_required("identification_type")?,
+            custom_fields: fields.take_list("custom_fields"),
+        };
+        fields.finish(value)
     }
 }
 impl CreateNationalIdTypeRequest {
@@ -115,7 +116,7 @@ impl ::serde::Serialize for CreateNationalIdTypeData {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut writer = ::feishu_runtime::wire::Writer::new(serializer)?;
-        writer.optional("national_id_type", &self.national_id_type)?;
+        writer.optional("national_id_type", &self.national_id_type);
         writer.end()
     }
 }
@@ -124,9 +125,10 @@ impl<'de> ::serde::Deserialize<'de> for CreateNationalIdTypeData {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         let mut fields = ::feishu_runtime::wire::Fields::read(deserializer)?;
-        ::std::result::Result::Ok(Self {
-            national_id_type: fields.take("national_id_type")?,
-        })
+        let value = Self {
+            national_id_type: fields.take("national_id_type"),
+        };
+        fields.finish(value)
     }
 }
 impl ::feishu_runtime::Endpoint for CreateNationalIdTypeRequest {

@@ -19,8 +19,8 @@ impl ::serde::Serialize for I18n {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut writer = ::feishu_runtime::wire::Writer::new(serializer)?;
-        writer.field("lang", &self.lang)?;
-        writer.field("value", &self.value)?;
+        writer.field("lang", &self.lang);
+        writer.field("value", &self.value);
         writer.end()
     }
 }
@@ -29,10 +29,11 @@ impl<'de> ::serde::Deserialize<'de> for I18n {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         let mut fields = ::feishu_runtime::wire::Fields::read(deserializer)?;
-        ::std::result::Result::Ok(Self {
-            lang: fields.take("lang")?,
-            value: fields.take("value")?,
-        })
+        let value = Self {
+            lang: fields.take("lang"),
+            value: fields.take("value"),
+        };
+        fields.finish(value)
     }
 }
 /// 名称
@@ -49,8 +50,8 @@ impl ::serde::Serialize for I18n2 {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut writer = ::feishu_runtime::wire::Writer::new(serializer)?;
-        writer.optional("lang", &self.lang)?;
-        writer.optional("value", &self.value)?;
+        writer.optional("lang", &self.lang);
+        writer.optional("value", &self.value);
         writer.end()
     }
 }
@@ -59,10 +60,11 @@ impl<'de> ::serde::Deserialize<'de> for I18n2 {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         let mut fields = ::feishu_runtime::wire::Fields::read(deserializer)?;
-        ::std::result::Result::Ok(Self {
-            lang: fields.take("lang")?,
-            value: fields.take("value")?,
-        })
+        let value = Self {
+            lang: fields.take("lang"),
+            value: fields.take("value"),
+        };
+        fields.finish(value)
     }
 }
 /// 证件类型
@@ -79,7 +81,7 @@ impl ::serde::Serialize for IdentificationType {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut writer = ::feishu_runtime::wire::Writer::new(serializer)?;
-        writer.field("enum_name", &self.enum_name)?;
+        writer.field("enum_name", &self.enum_name);
         writer.end()
     }
 }
@@ -88,9 +90,10 @@ impl<'de> ::serde::Deserialize<'de> for IdentificationType {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         let mut fields = ::feishu_runtime::wire::Fields::read(deserializer)?;
-        ::std::result::Result::Ok(Self {
-            enum_name: fields.take("enum_name")?,
-        })
+        let value = Self {
+            enum_name: fields.take("enum_name"),
+        };
+        fields.finish(value)
     }
 }
 /// 证件类型
@@ -107,8 +110,8 @@ impl ::serde::Serialize for IdentificationType2 {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut writer = ::feishu_runtime::wire::Writer::new(serializer)?;
-        writer.optional("enum_name", &self.enum_name)?;
-        writer.list("display", &self.display)?;
+        writer.optional("enum_name", &self.enum_name);
+        writer.list("display", &self.display);
         writer.end()
     }
 }
@@ -117,10 +120,11 @@ impl<'de> ::serde::Deserialize<'de> for IdentificationType2 {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         let mut fields = ::feishu_runtime::wire::Fields::read(deserializer)?;
-        ::std::result::Result::Ok(Self {
-            enum_name: fields.take("enum_name")?,
-            display: fields.take_list("display")?,
-        })
+        let value = Self {
+            enum_name: fields.take("enum_name"),
+            display: fields.take_list("display"),
+        };
+        fields.finish(value)
     }
 }
 /// 创建成功的国家证件类型数据
@@ -151,18 +155,18 @@ impl ::serde::Serialize for NationalIdType {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut writer = ::feishu_runtime::wire::Writer::new(serializer)?;
-        writer.optional("id", &self.id)?;
-        writer.optional("country_region_id", &self.country_region_id)?;
-        writer.list("name", &self.name)?;
-        writer.optional("active", &self.active)?;
-        writer.optional("validation_rule", &self.validation_rule)?;
+        writer.optional("id", &self.id);
+        writer.optional("country_region_id", &self.country_region_id);
+        writer.list("name", &self.name);
+        writer.optional("active", &self.active);
+        writer.optional("validation_rule", &self.validation_rule);
         writer.list(
             "validation_rule_description",
             &self.validation_rule_description,
-        )?;
-        writer.optional("code", &self.code)?;
-        writer.optional("identification_type", &self.identification_type)?;
-        writer.list("custom_fields", &self.custom_fields)?;
+        );
+        writer.optional("code", &self.code);
+        writer.optional("identification_type", &self.identification_type);
+        writer.list("custom_fields", &self.custom_fields);
         writer.end()
     }
 }
@@ -171,17 +175,18 @@ impl<'de> ::serde::Deserialize<'de> for NationalIdType {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         let mut fields = ::feishu_runtime::wire::Fields::read(deserializer)?;
-        ::std::result::Result::Ok(Self {
-            id: fields.take("id")?,
-            country_region_id: fields.take("country_region_id")?,
-            name: fields.take_list("name")?,
-            active: fields.take("active")?,
-            validation_rule: fields.take("validation_rule")?,
-            validation_rule_description: fields.take_list("validation_rule_description")?,
-            code: fields.take("code")?,
-            identification_type: fields.take("identification_type")?,
-            custom_fields: fields.take_list("custom_fields")?,
-        })
+        let value = Self {
+            id: fields.take("id"),
+            country_region_id: fields.take("country_region_id"),
+            name: fields.take_list("name"),
+            active: fields.take("active"),
+            validation_rule: fields.take("validation_rule"),
+            validation_rule_description: fields.take_list("validation_rule_description"),
+            code: fields.take("code"),
+            identification_type: fields.take("identification_type"),
+            custom_fields: fields.take_list("custom_fields"),
+        };
+        fields.finish(value)
     }
 }
 /// 自定义字段（暂不支持）
@@ -202,8 +207,8 @@ impl ::serde::Serialize for ObjectFieldData {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut writer = ::feishu_runtime::wire::Writer::new(serializer)?;
-        writer.field("field_name", &self.field_name)?;
-        writer.field("value", &self.value)?;
+        writer.field("field_name", &self.field_name);
+        writer.field("value", &self.value);
         writer.end()
     }
 }
@@ -212,10 +217,11 @@ impl<'de> ::serde::Deserialize<'de> for ObjectFieldData {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         let mut fields = ::feishu_runtime::wire::Fields::read(deserializer)?;
-        ::std::result::Result::Ok(Self {
-            field_name: fields.take("field_name")?,
-            value: fields.take("value")?,
-        })
+        let value = Self {
+            field_name: fields.take("field_name"),
+            value: fields.take("value"),
+        };
+        fields.finish(value)
     }
 }
 /// 自定义字段（暂不支持）
@@ -232,8 +238,8 @@ impl ::serde::Serialize for ObjectFieldData2 {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut writer = ::feishu_runtime::wire::Writer::new(serializer)?;
-        writer.optional("field_name", &self.field_name)?;
-        writer.optional("value", &self.value)?;
+        writer.optional("field_name", &self.field_name);
+        writer.optional("value", &self.value);
         writer.end()
     }
 }
@@ -242,9 +248,10 @@ impl<'de> ::serde::Deserialize<'de> for ObjectFieldData2 {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         let mut fields = ::feishu_runtime::wire::Fields::read(deserializer)?;
-        ::std::result::Result::Ok(Self {
-            field_name: fields.take("field_name")?,
-            value: fields.take("value")?,
-        })
+        let value = Self {
+            field_name: fields.take("field_name"),
+            value: fields.take("value"),
+        };
+        fields.finish(value)
     }
 }

@@ -24,8 +24,8 @@ impl ::serde::Serialize for CreateReferralAccountRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut writer = ::feishu_runtime::wire::Writer::new(serializer)?;
-        writer.optional("mobile", &self.mobile)?;
-        writer.optional("email", &self.email)?;
+        writer.optional("mobile", &self.mobile);
+        writer.optional("email", &self.email);
         writer.end()
     }
 }
@@ -34,10 +34,11 @@ impl<'de> ::serde::Deserialize<'de> for CreateReferralAccountRequest {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         let mut fields = ::feishu_runtime::wire::Fields::read(deserializer)?;
-        ::std::result::Result::Ok(Self {
-            mobile: fields.take("mobile")?,
-            email: fields.take("email")?,
-        })
+        let value = Self {
+            mobile: fields.take("mobile"),
+            email: fields.take("email"),
+        };
+        fields.finish(value)
     }
 }
 impl CreateReferralAccountRequest {
@@ -60,7 +61,7 @@ impl ::serde::Serialize for CreateReferralAccountData {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut writer = ::feishu_runtime::wire::Writer::new(serializer)?;
-        writer.optional("account", &self.account)?;
+        writer.optional("account", &self.account);
         writer.end()
     }
 }
@@ -69,15 +70,16 @@ impl<'de> ::serde::Deserialize<'de> for CreateReferralAccountData {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         let mut fields = ::feishu_runtime::wire::Fields::read(deserializer)?;
-        ::std::result::Result::Ok(Self {
-            account: fields.take("account")?,
-        })
+        let value = Self {
+            account: fields.take("account"),
+        };
+        fields.finish(value)
     }
 }
 /// The error codes the page documents for `hire.v1.referral_account.create`.
 ///
 /// A failed call gives `feishu_runtime::Error::Api` with the whole envelope (`code`, `msg`, `log_id`, `troubleshooter`, violations, helps); its `kind()` is this enum when the code is documented and `None` otherwise.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CreateReferralAccountError {
     /// `1002001` (HTTP 500): 系统错误

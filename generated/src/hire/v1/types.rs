@@ -14,9 +14,9 @@ impl ::serde::Serialize for Account {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut writer = ::feishu_runtime::wire::Writer::new(serializer)?;
-        writer.optional("account_id", &self.account_id)?;
-        writer.optional("assets", &self.assets)?;
-        writer.optional("status", &self.status)?;
+        writer.optional("account_id", &self.account_id);
+        writer.optional("assets", &self.assets);
+        writer.optional("status", &self.status);
         writer.end()
     }
 }
@@ -25,11 +25,12 @@ impl<'de> ::serde::Deserialize<'de> for Account {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         let mut fields = ::feishu_runtime::wire::Fields::read(deserializer)?;
-        ::std::result::Result::Ok(Self {
-            account_id: fields.take("account_id")?,
-            assets: fields.take("assets")?,
-            status: fields.take("status")?,
-        })
+        let value = Self {
+            account_id: fields.take("account_id"),
+            assets: fields.take("assets"),
+            status: fields.take("status"),
+        };
+        fields.finish(value)
     }
 }
 /// The type of `assets`.
@@ -43,7 +44,7 @@ impl ::serde::Serialize for Assets {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut writer = ::feishu_runtime::wire::Writer::new(serializer)?;
-        writer.optional("confirmed_bonus", &self.confirmed_bonus)?;
+        writer.optional("confirmed_bonus", &self.confirmed_bonus);
         writer.end()
     }
 }
@@ -52,9 +53,10 @@ impl<'de> ::serde::Deserialize<'de> for Assets {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         let mut fields = ::feishu_runtime::wire::Fields::read(deserializer)?;
-        ::std::result::Result::Ok(Self {
-            confirmed_bonus: fields.take("confirmed_bonus")?,
-        })
+        let value = Self {
+            confirmed_bonus: fields.take("confirmed_bonus"),
+        };
+        fields.finish(value)
     }
 }
 /// The type of `cash_bonus`.
@@ -69,8 +71,8 @@ impl ::serde::Serialize for CashBonus {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut writer = ::feishu_runtime::wire::Writer::new(serializer)?;
-        writer.optional("currency_type", &self.currency_type)?;
-        writer.optional("amount", &self.amount)?;
+        writer.optional("currency_type", &self.currency_type);
+        writer.optional("amount", &self.amount);
         writer.end()
     }
 }
@@ -79,10 +81,11 @@ impl<'de> ::serde::Deserialize<'de> for CashBonus {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         let mut fields = ::feishu_runtime::wire::Fields::read(deserializer)?;
-        ::std::result::Result::Ok(Self {
-            currency_type: fields.take("currency_type")?,
-            amount: fields.take("amount")?,
-        })
+        let value = Self {
+            currency_type: fields.take("currency_type"),
+            amount: fields.take("amount"),
+        };
+        fields.finish(value)
     }
 }
 /// The type of `confirmed_bonus`.
@@ -97,8 +100,8 @@ impl ::serde::Serialize for ConfirmedBonus {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut writer = ::feishu_runtime::wire::Writer::new(serializer)?;
-        writer.optional("point_bonus", &self.point_bonus)?;
-        writer.list("cash_bonus", &self.cash_bonus)?;
+        writer.optional("point_bonus", &self.point_bonus);
+        writer.list("cash_bonus", &self.cash_bonus);
         writer.end()
     }
 }
@@ -107,10 +110,11 @@ impl<'de> ::serde::Deserialize<'de> for ConfirmedBonus {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         let mut fields = ::feishu_runtime::wire::Fields::read(deserializer)?;
-        ::std::result::Result::Ok(Self {
-            point_bonus: fields.take("point_bonus")?,
-            cash_bonus: fields.take_list("cash_bonus")?,
-        })
+        let value = Self {
+            point_bonus: fields.take("point_bonus"),
+            cash_bonus: fields.take_list("cash_bonus"),
+        };
+        fields.finish(value)
     }
 }
 /// 电话，该参数与 email 参数必传一个
@@ -125,8 +129,8 @@ impl ::serde::Serialize for Mobile {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut writer = ::feishu_runtime::wire::Writer::new(serializer)?;
-        writer.optional("code", &self.code)?;
-        writer.optional("number", &self.number)?;
+        writer.optional("code", &self.code);
+        writer.optional("number", &self.number);
         writer.end()
     }
 }
@@ -135,9 +139,10 @@ impl<'de> ::serde::Deserialize<'de> for Mobile {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         let mut fields = ::feishu_runtime::wire::Fields::read(deserializer)?;
-        ::std::result::Result::Ok(Self {
-            code: fields.take("code")?,
-            number: fields.take("number")?,
-        })
+        let value = Self {
+            code: fields.take("code"),
+            number: fields.take("number"),
+        };
+        fields.finish(value)
     }
 }

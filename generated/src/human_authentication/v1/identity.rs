@@ -48,9 +48,9 @@ impl ::serde::Serialize for CreateIdentityRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut writer = ::feishu_runtime::wire::Writer::new(serializer)?;
-        writer.field("identity_name", &self.identity_name)?;
-        writer.field("identity_code", &self.identity_code)?;
-        writer.optional("mobile", &self.mobile)?;
+        writer.field("identity_name", &self.identity_name);
+        writer.field("identity_code", &self.identity_code);
+        writer.optional("mobile", &self.mobile);
         writer.end()
     }
 }
@@ -59,13 +59,14 @@ impl<'de> ::serde::Deserialize<'de> for CreateIdentityRequest {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         let mut fields = ::feishu_runtime::wire::Fields::read(deserializer)?;
-        ::std::result::Result::Ok(Self {
+        let value = Self {
             user_id: ::std::default::Default::default(),
             user_id_type: ::std::default::Default::default(),
-            identity_name: fields.take("identity_name")?,
-            identity_code: fields.take("identity_code")?,
-            mobile: fields.take("mobile")?,
-        })
+            identity_name: fields.take("identity_name"),
+            identity_code: fields.take("identity_code"),
+            mobile: fields.take("mobile"),
+        };
+        fields.finish(value)
     }
 }
 impl CreateIdentityRequest {
@@ -96,7 +97,7 @@ impl ::serde::Serialize for CreateIdentityData {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut writer = ::feishu_runtime::wire::Writer::new(serializer)?;
-        writer.optional("verify_uid", &self.verify_uid)?;
+        writer.optional("verify_uid", &self.verify_uid);
         writer.end()
     }
 }
@@ -105,15 +106,16 @@ impl<'de> ::serde::Deserialize<'de> for CreateIdentityData {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         let mut fields = ::feishu_runtime::wire::Fields::read(deserializer)?;
-        ::std::result::Result::Ok(Self {
-            verify_uid: fields.take("verify_uid")?,
-        })
+        let value = Self {
+            verify_uid: fields.take("verify_uid"),
+        };
+        fields.finish(value)
     }
 }
 /// The error codes the page documents for `human_authentication.v1.identity.create`.
 ///
 /// A failed call gives `feishu_runtime::Error::Api` with the whole envelope (`code`, `msg`, `log_id`, `troubleshooter`, violations, helps); its `kind()` is this enum when the code is documented and `None` otherwise.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CreateIdentityError {
     /// `1291001` (HTTP 400): upload fail
