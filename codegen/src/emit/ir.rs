@@ -47,9 +47,6 @@ pub struct Request {
     pub name: String,
     pub fields: Vec<RequestField>,
     pub body: BodyKind,
-    /// Whether the struct can derive `Deserialize` (the fields serde skips,
-    /// path and query parameters, all have a `Default`).
-    pub deserialize: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -74,6 +71,9 @@ pub enum BodyKind {
 pub enum Response {
     /// No documented `data`.
     Unit,
+    /// No documented fields, yet the page's example has `data`:
+    /// `serde_json::Value`.
+    Untyped,
     Download,
     Data(Struct),
 }

@@ -135,14 +135,10 @@ fn endpoint(
             });
         }
     }
-    let deserialize = body == BodyKind::Json
-        && fields
-            .iter()
-            .filter(|f| f.location != Location::Body)
-            .all(|f| f.field.optional || f.field.ty.has_default());
-
     let response = if spec.response.download {
         Response::Download
+    } else if spec.response.data.is_empty() && example_has_data(spec) {
+        Response::Untyped
     } else if spec.response.data.is_empty() {
         Response::Unit
     } else {
@@ -166,7 +162,6 @@ fn endpoint(
             name: request,
             fields,
             body,
-            deserialize,
         },
         response,
         error: error_enum(error, &spec.errors),
@@ -477,4 +472,19 @@ fn is_first_of_name(fields: &[spec::Field], f: &spec::Field) -> bool {
         .iter()
         .find(|g| g.name == f.name)
         .is_some_and(|g| std::ptr::eq(g, f))
+}
+
+/// The response example (valid JSON or not) has a non-empty `data`.
+fn example_has_data(spec: &Spec) -> bool {
+    let value = match crate::read::json::parse(&spec.examples.response) {
+        Ok(value) => Some(value),
+        Err((value, _)) => value,
+    };
+    value
+        .and_then(|v| v.get("data").cloned())
+        .is_some_and(|data| match data {
+            serde_json::Value::Null => false,
+            serde_json::Value::Object(map) => !map.is_empty(),
+            _ => true,
+        })
 }

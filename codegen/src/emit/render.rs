@@ -161,14 +161,20 @@ fn serialize<'a>(name: &Ident, fields: impl Iterator<Item = &'a Field>) -> Token
 }
 
 /// `Deserialize` through `feishu_runtime::wire::Fields`; fields paired
-/// with `false` are not in the JSON (path and query parameters) and start
-/// from their `Default`.
+/// with `false` are not in the JSON (path and query parameters) and read as
+/// empty: their `Default`, or an enum's `Other` holding an empty value.
 fn deserialize<'a>(name: &Ident, fields: impl Iterator<Item = (&'a Field, bool)>) -> TokenStream {
     let takes = fields.map(|(f, in_json)| {
         let wire = &f.wire;
         let field = ident(&f.name);
         if !in_json {
-            quote!(#field: ::std::default::Default::default())
+            match &f.ty {
+                Ty::Named { is_enum: true, .. } if !f.optional => {
+                    let t = ty(&f.ty);
+                    quote!(#field: #t::Other(::std::default::Default::default()))
+                }
+                _ => quote!(#field: ::std::default::Default::default()),
+            }
         } else if f.ty.is_list() && !f.optional {
             quote!(#field: fields.take_list(#wire))
         } else if f.optional || f.ty.has_default() {
@@ -304,7 +310,7 @@ fn endpoint(e: &Endpoint) -> TokenStream {
     let request = request(e);
     let data = match &e.response {
         Response::Data(s) => structure(s),
-        Response::Unit | Response::Download => quote!(),
+        Response::Unit | Response::Untyped | Response::Download => quote!(),
     };
     let error = e.error.as_ref().map(|err| error_enum(err, &e.id));
     let implementation = endpoint_impl(e);
@@ -332,7 +338,7 @@ fn request(e: &Endpoint) -> TokenStream {
     let in_body = |rf: &&RequestField| rf.location == Location::Body;
     let serialize =
         json.then(|| serialize(&name, r.fields.iter().filter(in_body).map(|rf| &rf.field)));
-    let deserialize = (json && r.deserialize).then(|| {
+    let deserialize = json.then(|| {
         deserialize(
             &name,
             r.fields
@@ -454,6 +460,7 @@ fn endpoint_impl(e: &Endpoint) -> TokenStream {
     });
     let response = match &e.response {
         Response::Unit => quote!(()),
+        Response::Untyped => quote!(::serde_json::Value),
         Response::Download => quote!(::feishu_runtime::Download),
         Response::Data(s) => {
             let data = ident(&s.name);

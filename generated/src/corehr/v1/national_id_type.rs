@@ -53,10 +53,7 @@ impl ::serde::Serialize for CreateNationalIdTypeRequest {
         writer.list("name", &self.name);
         writer.field("active", &self.active);
         writer.field("validation_rule", &self.validation_rule);
-        writer.list(
-            "validation_rule_description",
-            &self.validation_rule_description,
-        );
+        writer.list("validation_rule_description", &self.validation_rule_description);
         writer.field("code", &self.code);
         writer.field("identification_type", &self.identification_type);
         writer.list("custom_fields", &self.custom_fields);
@@ -108,7 +105,9 @@ impl CreateNationalIdTypeRequest {
 #[derive(Clone, Debug, Default)]
 pub struct CreateNationalIdTypeData {
     /// 创建成功的国家证件类型数据
-    pub national_id_type: ::std::option::Option<crate::corehr::v1::types::NationalIdType>,
+    pub national_id_type: ::std::option::Option<
+        crate::corehr::v1::types::NationalIdType,
+    >,
 }
 impl ::serde::Serialize for CreateNationalIdTypeData {
     fn serialize<S: ::serde::Serializer>(
@@ -135,7 +134,9 @@ impl ::feishu_runtime::Endpoint for CreateNationalIdTypeRequest {
     const ID: &'static str = "corehr.v1.national_id_type.create";
     const METHOD: ::feishu_runtime::Method = ::feishu_runtime::Method::Post;
     const PATH: &'static str = "/open-apis/corehr/v1/national_id_types";
-    const TOKENS: &'static [::feishu_runtime::TokenKind] = &[::feishu_runtime::TokenKind::Tenant];
+    const TOKENS: &'static [::feishu_runtime::TokenKind] = &[
+        ::feishu_runtime::TokenKind::Tenant,
+    ];
     type Response = CreateNationalIdTypeData;
     type Error = ::feishu_runtime::NoCodes;
     fn query(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
@@ -145,7 +146,9 @@ impl ::feishu_runtime::Endpoint for CreateNationalIdTypeRequest {
         }
         query
     }
-    fn body(&self) -> ::std::result::Result<::feishu_runtime::Body, ::serde_json::Error> {
+    fn body(
+        &self,
+    ) -> ::std::result::Result<::feishu_runtime::Body, ::serde_json::Error> {
         ::feishu_runtime::Body::json(self)
     }
 }

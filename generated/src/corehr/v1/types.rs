@@ -145,7 +145,9 @@ pub struct NationalIdType {
     /// 编码
     pub code: ::std::option::Option<::std::string::String>,
     /// 证件类型
-    pub identification_type: ::std::option::Option<crate::corehr::v1::types::IdentificationType2>,
+    pub identification_type: ::std::option::Option<
+        crate::corehr::v1::types::IdentificationType2,
+    >,
     /// 自定义字段（暂不支持）
     pub custom_fields: ::std::vec::Vec<crate::corehr::v1::types::ObjectFieldData2>,
 }
@@ -160,10 +162,7 @@ impl ::serde::Serialize for NationalIdType {
         writer.list("name", &self.name);
         writer.optional("active", &self.active);
         writer.optional("validation_rule", &self.validation_rule);
-        writer.list(
-            "validation_rule_description",
-            &self.validation_rule_description,
-        );
+        writer.list("validation_rule_description", &self.validation_rule_description);
         writer.optional("code", &self.code);
         writer.optional("identification_type", &self.identification_type);
         writer.list("custom_fields", &self.custom_fields);

@@ -112,23 +112,29 @@ impl CreateReferralAccountError {
 }
 impl ::feishu_runtime::ApiErrorCode for CreateReferralAccountError {
     fn from_code(code: i64) -> ::std::option::Option<Self> {
-        ::std::option::Option::Some(match code {
-            1002001 => Self::Code1002001,
-            1002002 => Self::Code1002002,
-            1002551 => Self::Code1002551,
-            1002552 => Self::Code1002552,
-            _ => return ::std::option::Option::None,
-        })
+        ::std::option::Option::Some(
+            match code {
+                1002001 => Self::Code1002001,
+                1002002 => Self::Code1002002,
+                1002551 => Self::Code1002551,
+                1002552 => Self::Code1002552,
+                _ => return ::std::option::Option::None,
+            },
+        )
     }
 }
 impl ::feishu_runtime::Endpoint for CreateReferralAccountRequest {
     const ID: &'static str = "hire.v1.referral_account.create";
     const METHOD: ::feishu_runtime::Method = ::feishu_runtime::Method::Post;
     const PATH: &'static str = "/open-apis/hire/v1/referral_account";
-    const TOKENS: &'static [::feishu_runtime::TokenKind] = &[::feishu_runtime::TokenKind::Tenant];
+    const TOKENS: &'static [::feishu_runtime::TokenKind] = &[
+        ::feishu_runtime::TokenKind::Tenant,
+    ];
     type Response = CreateReferralAccountData;
     type Error = CreateReferralAccountError;
-    fn body(&self) -> ::std::result::Result<::feishu_runtime::Body, ::serde_json::Error> {
+    fn body(
+        &self,
+    ) -> ::std::result::Result<::feishu_runtime::Body, ::serde_json::Error> {
         ::feishu_runtime::Body::json(self)
     }
 }

@@ -28,7 +28,9 @@ pub struct CreateIdentityRequest {
     /// 获取用户 user ID(contact:user.employee_id:readonly)
     ///
     /// Example: `open_id`; Default: `open_id`
-    pub user_id_type: ::std::option::Option<crate::human_authentication::v1::types::UserIdType>,
+    pub user_id_type: ::std::option::Option<
+        crate::human_authentication::v1::types::UserIdType,
+    >,
     /// 姓名
     ///
     /// Example: `张三`
@@ -153,21 +155,25 @@ impl CreateIdentityError {
 }
 impl ::feishu_runtime::ApiErrorCode for CreateIdentityError {
     fn from_code(code: i64) -> ::std::option::Option<Self> {
-        ::std::option::Option::Some(match code {
-            1291001 => Self::UploadFail,
-            1291002 => Self::NameMismatch,
-            1291003 => Self::CodeMismatch,
-            1291004 => Self::MobileMismatch,
-            1291010 => Self::InvalidRequest,
-            _ => return ::std::option::Option::None,
-        })
+        ::std::option::Option::Some(
+            match code {
+                1291001 => Self::UploadFail,
+                1291002 => Self::NameMismatch,
+                1291003 => Self::CodeMismatch,
+                1291004 => Self::MobileMismatch,
+                1291010 => Self::InvalidRequest,
+                _ => return ::std::option::Option::None,
+            },
+        )
     }
 }
 impl ::feishu_runtime::Endpoint for CreateIdentityRequest {
     const ID: &'static str = "human_authentication.v1.identity.create";
     const METHOD: ::feishu_runtime::Method = ::feishu_runtime::Method::Post;
     const PATH: &'static str = "/open-apis/human_authentication/v1/identities";
-    const TOKENS: &'static [::feishu_runtime::TokenKind] = &[::feishu_runtime::TokenKind::Tenant];
+    const TOKENS: &'static [::feishu_runtime::TokenKind] = &[
+        ::feishu_runtime::TokenKind::Tenant,
+    ];
     type Response = CreateIdentityData;
     type Error = CreateIdentityError;
     fn query(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
@@ -178,7 +184,9 @@ impl ::feishu_runtime::Endpoint for CreateIdentityRequest {
         }
         query
     }
-    fn body(&self) -> ::std::result::Result<::feishu_runtime::Body, ::serde_json::Error> {
+    fn body(
+        &self,
+    ) -> ::std::result::Result<::feishu_runtime::Body, ::serde_json::Error> {
         ::feishu_runtime::Body::json(self)
     }
 }
