@@ -13,8 +13,11 @@
 //! - `permission_violations`: ä»£è¡¨æƒé™é”™è¯¯ï¼Œè¯·æ±‚æ—¶å¦‚æœåº”ç”¨å¼€é€šçš„æƒé™ä¸æ»¡è¶³ API éœ€è¦ä¼šæŠ¥é”™å¹¶è¿”å›è¯¥å‚æ•°ã€‚ä½ çš„æœåŠ¡å¯ä¾èµ–è¯¥å‚æ•°è¿›è¡Œä»£ç å¤„ç†ã€‚permission_violation ä¸ºæ•°ç»„ï¼Œæ•°ç»„å†…ç»“æ„ä¸º Objectã€‚ç»“æ„ç¤ºä¾‹å¦‚ä¸‹ï¼š
 //! - `helps`: æƒé™ä¸è¶³æ—¶è¿”å›è¯¥å‚æ•°ï¼Œä½ å¯ä»¥è®¿é—® URL å¿«é€Ÿè·³è½¬åˆ°ç¼ºå¤±æƒé™çš„åº”ç”¨ API æƒé™é¡µé¢å¼€é€šæƒé™ã€‚ç»“æ„ç¤ºä¾‹å¦‚ä¸‹ï¼š
 #[cfg(feature = "corehr")]
+#[rustfmt::skip]
 pub mod corehr;
 #[cfg(feature = "hire")]
+#[rustfmt::skip]
 pub mod hire;
 #[cfg(feature = "human_authentication")]
+#[rustfmt::skip]
 pub mod human_authentication;

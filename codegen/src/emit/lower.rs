@@ -1,5 +1,5 @@
 //! Specs → the crate model. Every name is given here, through
-//! [`sanitize`](super::names::sanitize) and per-namespace [`Scope`]s, in
+//! [`sanitize`] and per-namespace [`Scope`]s, in
 //! the order of the sorted specs, so the same specs always give the same
 //! names.
 

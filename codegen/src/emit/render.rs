@@ -44,8 +44,10 @@ pub fn lib(krate: &Crate) -> TokenStream {
     let modules = krate.services.iter().map(|s| {
         let module = ident(&s.module);
         let feature = &s.module;
+        // The files are prettyplease's; `cargo fmt` of the workspace leaves them be.
         quote! {
             #[cfg(feature = #feature)]
+            #[rustfmt::skip]
             pub mod #module;
         }
     });
