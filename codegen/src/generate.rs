@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::diag::{Diagnostic, Severity};
 use crate::read::{read_page, Outcome, PageResult};
@@ -37,7 +37,7 @@ pub struct Run {
 }
 
 /// `specs/_common.yaml`: the envelope every response shares.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Common {
     pub sources: Vec<String>,
     pub envelope: Vec<Field>,

@@ -4,12 +4,14 @@
 //! - [`page`]: a documentation page (Markdown with the docs' quirks) → a
 //!   small document model of headings, tables, lists and code blocks;
 //! - [`read`]: that document model → one [`spec::Spec`] per endpoint page;
-//! - [`spec`]: the reviewed intermediate representation, written as YAML.
+//! - [`spec`]: the reviewed intermediate representation, written as YAML;
+//! - [`emit`]: specs → the generated crate.
 //!
 //! [`diag`] carries every problem found on the way as a diagnostic that
 //! names the page and line; nothing is dropped silently.
 
 pub mod diag;
+pub mod emit;
 pub mod generate;
 pub mod merge;
 pub mod mojibake;

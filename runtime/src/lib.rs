@@ -190,6 +190,7 @@ mod path;
 mod secret;
 mod token;
 mod transport;
+pub mod wire;
 
 pub use client::{Client, ClientBuilder, RequestOptions, RetryPolicy, FEISHU, LARK};
 pub use download::{Download, DownloadStream};

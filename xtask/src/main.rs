@@ -3,7 +3,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use feishu_codegen::generate::{collect_pages, run, spec_files, write_specs, Summary};
+use feishu_codegen::emit::roundtrip::{case_line, cases, compare, harness};
+use feishu_codegen::emit::{self, Options};
+use feishu_codegen::generate::{collect_pages, run, spec_files, write_specs, Common, Summary};
+use feishu_codegen::spec::Spec;
 
 mod fix_encoding;
 
@@ -40,6 +43,22 @@ enum Command {
         #[arg(long, value_name = "DIR", conflicts_with_all = ["input", "output"])]
         score: Option<PathBuf>,
     },
+    /// Write the crate from specs already written, without reading pages.
+    Emit {
+        /// [default: specs/]
+        #[arg(long, value_name = "DIR")]
+        specs: Option<PathBuf>,
+        /// [default: generated/]
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+    /// Read each valid-JSON example of the pages into its generated type and
+    /// back; list the failures and print `roundtrip: PASSED/TOTAL`.
+    Roundtrip {
+        /// Folders (or files) of pages to read [default: pages/]
+        #[arg(long = "pages", value_name = "DIR")]
+        pages: Vec<PathBuf>,
+    },
 }
 
 fn main() -> anyhow::Result<ExitCode> {
@@ -68,6 +87,22 @@ fn main() -> anyhow::Result<ExitCode> {
             }
             _ => anyhow::bail!("fix-encoding needs IN and OUT, or --score DIR"),
         },
+        Command::Emit { specs, out } => {
+            let specs = specs.unwrap_or_else(|| workspace_root().join("specs"));
+            let out = out.unwrap_or_else(|| workspace_root().join("generated"));
+            let (specs, common) = emit::load_specs(&specs).map_err(anyhow::Error::msg)?;
+            let (files, changed) = emit_crate(&specs, common.as_ref(), &out)?;
+            println!("{}: {files} files, {changed} changed", out.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Roundtrip { pages } => {
+            let pages = if pages.is_empty() {
+                vec![workspace_root().join("pages")]
+            } else {
+                pages
+            };
+            roundtrip(&pages)
+        }
     }
 }
 
@@ -78,16 +113,92 @@ fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-fn generate(pages: &[PathBuf], specs: &Path, _out: &Path) -> anyhow::Result<ExitCode> {
+fn generate(pages: &[PathBuf], specs: &Path, out: &Path) -> anyhow::Result<ExitCode> {
     let inputs = collect_pages(pages)?;
     let result = run(inputs);
     let files = spec_files(&result);
     write_specs(specs, &files)?;
     println!("{}", Summary(&result));
+    let (files, changed) = emit_crate(&result.specs, result.common.as_ref(), out)?;
+    println!("{}: {files} files, {changed} changed", out.display());
     for diagnostic in &result.diagnostics {
         println!("{diagnostic}");
     }
     Ok(if result.failed.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// Writes the crate for `specs` to `out`; its runtime dependency is the
+/// path from `out` to this workspace's `runtime/`. Returns (files, changed).
+fn emit_crate(
+    specs: &[Spec],
+    common: Option<&Common>,
+    out: &Path,
+) -> anyhow::Result<(usize, usize)> {
+    std::fs::create_dir_all(out)?;
+    let out_abs = out.canonicalize()?;
+    let root = workspace_root().canonicalize()?;
+    let options = Options {
+        runtime_path: emit::relative_path(&out_abs, &root.join("runtime")),
+        // Only `generated/` is a member of this workspace.
+        standalone: out_abs != root.join("generated"),
+    };
+    let files = emit::emit(specs, common, &options);
+    let changed = emit::write_crate(out, &files)?;
+    Ok((files.len(), changed))
+}
+
+/// Emits the pages' crate and a harness that depends on it under
+/// `target/roundtrip/`, runs the harness on every valid-JSON example, and
+/// compares what comes back.
+fn roundtrip(pages: &[PathBuf]) -> anyhow::Result<ExitCode> {
+    let result = run(collect_pages(pages)?);
+    let dir = workspace_root().join("target/roundtrip");
+    emit_crate(
+        &result.specs,
+        result.common.as_ref(),
+        &dir.join("feishu-api"),
+    )?;
+    emit::write_crate(
+        &dir.join("harness"),
+        &harness(&result.specs, "../feishu-api"),
+    )?;
+    let cases = cases(&result.specs);
+    let lines: Vec<String> = cases.iter().map(case_line).collect();
+    let cases_file = dir.join("cases.jsonl");
+    std::fs::write(&cases_file, lines.join("\n") + "\n")?;
+    let output = std::process::Command::new(env!("CARGO"))
+        .args(["run", "--quiet", "--manifest-path"])
+        .arg(dir.join("harness/Cargo.toml"))
+        .arg("--")
+        .arg(&cases_file)
+        .env("CARGO_TARGET_DIR", dir.join("target"))
+        .stderr(std::process::Stdio::inherit())
+        .output()?;
+    anyhow::ensure!(output.status.success(), "the round-trip harness failed");
+    let answers = String::from_utf8(output.stdout)?;
+    let mut passed = 0;
+    for (case, answer) in cases.iter().zip(answers.lines()) {
+        let answer: Result<String, String> = serde_json::from_str(answer)?;
+        let verdict = answer.and_then(|text| {
+            let back = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+            compare(case.kind, &case.input, &back)
+        });
+        match verdict {
+            Ok(()) => passed += 1,
+            Err(reason) => println!(
+                "{} {} ({}): {reason}",
+                case.page,
+                case.kind.as_str(),
+                case.id
+            ),
+        }
+    }
+    println!("roundtrip: {passed}/{}", cases.len());
+    Ok(if passed == cases.len() {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE

@@ -1,0 +1,261 @@
+//! Specs → the generated crate (`feishu-api`).
+//!
+//! Two steps, as in progenitor / typify: [`lower`] builds a small Rust-shaped
+//! model ([`ir`]) of modules, structs, enums and endpoints, naming
+//! everything through [`names::sanitize`]; [`render`] turns that model into
+//! tokens and formats each file with prettyplease. The emitter reads specs
+//! only, never pages; the same specs give the same bytes.
+
+pub mod doc;
+pub mod ir;
+pub mod lower;
+pub mod names;
+pub mod render;
+pub mod roundtrip;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::generate::Common;
+use crate::spec::Spec;
+use ir::Crate;
+
+/// Where the crate goes relative to the rest of the project.
+pub struct Options {
+    /// The runtime crate's folder, relative to the generated crate's.
+    pub runtime_path: String,
+    /// Written outside this project's workspace: the crate gets its own
+    /// `[workspace]` table so it builds where it is.
+    pub standalone: bool,
+}
+
+/// The crate's files, path (relative to the crate's folder) → contents.
+pub fn emit(
+    specs: &[Spec],
+    common: Option<&Common>,
+    options: &Options,
+) -> BTreeMap<PathBuf, String> {
+    let krate = lower::lower(specs, common);
+    let mut files = BTreeMap::new();
+    files.insert(PathBuf::from("Cargo.toml"), cargo_toml(&krate, options));
+    files.insert(
+        PathBuf::from("src/lib.rs"),
+        render::file(&crate_doc(&krate), render::lib(&krate)),
+    );
+    for service in &krate.services {
+        let dir = PathBuf::from("src").join(&service.module);
+        let versions: Vec<&str> = service.versions.iter().map(|v| v.module.as_str()).collect();
+        files.insert(
+            dir.join("mod.rs"),
+            render::file(
+                &format!("The `{}` service.", service.module),
+                render::modules(&versions),
+            ),
+        );
+        for version in &service.versions {
+            let dir = dir.join(&version.module);
+            let mut modules: Vec<&str> = Vec::new();
+            if !version.types.is_empty() {
+                modules.push("types");
+                files.insert(
+                    dir.join("types.rs"),
+                    render::file(
+                        &format!(
+                            "Types the endpoints of `{}::{}` share.",
+                            service.module, version.module,
+                        ),
+                        render::types(&version.types),
+                    ),
+                );
+            }
+            for resource in &version.resources {
+                modules.push(&resource.module);
+                files.insert(
+                    dir.join(format!("{}.rs", resource.module)),
+                    render::file(
+                        &format!(
+                            "`{}.{}.{}`: {}.",
+                            service.module,
+                            version.module,
+                            resource.module,
+                            endpoint_list(&resource.endpoints),
+                        ),
+                        render::resource(&resource.endpoints),
+                    ),
+                );
+            }
+            modules.sort_unstable();
+            files.insert(
+                dir.join("mod.rs"),
+                render::file(
+                    &format!(
+                        "Version `{}` of the `{}` service.",
+                        version.module, service.module,
+                    ),
+                    render::modules(&modules),
+                ),
+            );
+        }
+    }
+    files
+}
+
+fn endpoint_list(endpoints: &[ir::Endpoint]) -> String {
+    let names: Vec<String> = endpoints
+        .iter()
+        .map(|e| format!("[`{}`]", e.request.name))
+        .collect();
+    names.join(", ")
+}
+
+fn crate_doc(krate: &Crate) -> String {
+    let mut doc = String::from(
+        "Typed Feishu / Lark Open Platform client.\n\n\
+         A module per service and version (`hire::v1`), a module per resource \
+         (`hire::v1::referral_account`); each endpoint is a request struct \
+         implementing `feishu_runtime::Endpoint`, built with `new` (its required \
+         fields) and called with `feishu_runtime::Client::call`. Each service is a \
+         cargo feature; all are on by default.\n\n\
+         Every error answer arrives as `feishu_runtime::Error::Api`, whose \
+         `feishu_runtime::ApiError` holds the common envelope and, when the code \
+         is one the page documents, the endpoint's error enum as `kind`.",
+    );
+    if !krate.envelope.is_empty() {
+        doc.push_str(" The envelope, as the docs describe it:\n\n");
+        for (name, description) in &krate.envelope {
+            let description = doc::clean(description).replace('\n', " ");
+            doc.push_str(&format!("- `{name}`: {description}\n"));
+        }
+    }
+    doc
+}
+
+fn cargo_toml(krate: &Crate, options: &Options) -> String {
+    let features: Vec<&str> = krate.services.iter().map(|s| s.module.as_str()).collect();
+    let quoted: Vec<String> = features.iter().map(|f| format!("{f:?}")).collect();
+    let mut out = format!(
+        "# {header}\n\
+         [package]\n\
+         name = \"feishu-api\"\n\
+         version = \"0.1.0\"\n\
+         description = \"Typed Feishu / Lark Open Platform client, generated by `cargo xtask generate` from the documentation pages\"\n\
+         edition = \"2021\"\n\
+         license = \"MIT OR Apache-2.0\"\n\
+         rust-version = \"1.85\"\n\
+         publish = false\n\
+         \n\
+         [features]\n\
+         default = [{default}]\n",
+        header = render::HEADER,
+        default = quoted.join(", "),
+    );
+    for feature in &features {
+        out.push_str(&format!("{feature} = []\n"));
+    }
+    out.push_str(&format!(
+        "\n[dependencies]\n\
+         feishu-runtime = {{ path = {:?} }}\n\
+         serde = \"1\"\n\
+         serde_json = \"1\"\n",
+        options.runtime_path
+    ));
+    if options.standalone {
+        out.push_str("\n# Not a member of the generator's workspace.\n[workspace]\n");
+    }
+    out
+}
+
+/// The specs and common envelope written under `dir` (`**/*.yaml`, and
+/// `_common.yaml`), for emitting without reading pages again.
+pub fn load_specs(dir: &Path) -> Result<(Vec<Spec>, Option<Common>), String> {
+    let mut files = Vec::new();
+    walk_ext(dir, "yaml", &mut files).map_err(|e| format!("{}: {e}", dir.display()))?;
+    files.sort();
+    let mut specs = Vec::new();
+    let mut common = None;
+    for file in files {
+        let text =
+            std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+        let parse_error = |e: serde_yaml::Error| format!("{}: {e}", file.display());
+        if file.file_name().is_some_and(|n| n == "_common.yaml") {
+            common = Some(serde_yaml::from_str(&text).map_err(parse_error)?);
+        } else {
+            specs.push(Spec::from_yaml(&text).map_err(parse_error)?);
+        }
+    }
+    Ok((specs, common))
+}
+
+/// Writes the crate's files under `dir`, removing `.rs` files under `src/`
+/// the crate no longer has. Returns how many files changed.
+pub fn write_crate(dir: &Path, files: &BTreeMap<PathBuf, String>) -> std::io::Result<usize> {
+    let mut changed = 0;
+    let src = dir.join("src");
+    if src.exists() {
+        let mut existing = Vec::new();
+        walk_ext(&src, "rs", &mut existing)?;
+        for old in existing {
+            let relative = old.strip_prefix(dir).unwrap_or(&old);
+            if !files.contains_key(relative) {
+                std::fs::remove_file(&old)?;
+                changed += 1;
+            }
+        }
+        remove_empty_dirs(&src)?;
+    }
+    for (relative, contents) in files {
+        let path = dir.join(relative);
+        if std::fs::read_to_string(&path).ok().as_deref() == Some(contents.as_str()) {
+            continue;
+        }
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&path, contents)?;
+        changed += 1;
+    }
+    Ok(changed)
+}
+
+fn walk_ext(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            walk_ext(&path, ext, out)?;
+        } else if path.extension().is_some_and(|e| e == ext) {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn remove_empty_dirs(dir: &Path) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            remove_empty_dirs(&path)?;
+            if std::fs::read_dir(&path)?.next().is_none() {
+                std::fs::remove_dir(&path)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `to` relative to `from` (both absolute), with `/` separators.
+pub fn relative_path(from: &Path, to: &Path) -> String {
+    let from: Vec<_> = from.components().collect();
+    let to: Vec<_> = to.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = vec!["..".to_owned(); from.len() - common];
+    parts.extend(
+        to[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    if parts.is_empty() {
+        ".".to_owned()
+    } else {
+        parts.join("/")
+    }
+}
