@@ -10,6 +10,19 @@
 //! - `msg`: 错误信息。
 //! - `data`: API 的调用结果。`data` 在一些操作类 API 的返回不可能中存在。
 //! - `error`:
+//! - `error.message`: 提供当前错误场景的更多帮助信息，如错误参数内容。
+//! - `error.troubleshooter`: 该字段的值是一个链接，可以直接复制子用浏览器打开，页面不会给出错误原因分枝和对应的解决方案。 **𐟓 注意** 如果你是在独立的 API 调试台或 API 文档内嵌的调试台中进行调试调用，可以直接在下方获取智能助手的详细排查建议。
+//! - `error.logid`: API 调用日志 ID，可以通过在开放平台官网上搜索 logid 字段，获取详细的错误原因和排查建议。 你也可以登录[开发者后台](https://open.feishu.cn/app)并进入调用 API 的应用的详情页，在 **日志检索** &gt; **服务端日志检索** 功能页过滤出对应的 API 调用日志数据。
+//! - `error.field_violations`: 代表参数错误，当请求不满足参数数据校验规则时，返回的错误信息会包含该参数。例如，某 int 类型请求参数要求传值在 1~10 之间，实际请求时传入了 11 则会报错并返回 field_violations。你的服务可依赖该参数进行代码处理。field_violation 为数组，数组内结构为 Object。结构示例如下：
+//! - `error.field_violations[].field`: 具体的错误参数
+//! - `error.field_violations[].value`: 错误参数的取值
+//! - `error.field_violations[].description`: 字段错误的描述
+//! - `error.permission_violations`: 代表权限错误，请求时如果应用开通的权限不满足 API 需要会报错并返回该参数。你的服务可依赖该参数进行代码处理。permission_violation 为数组，数组内结构为 Object。结构示例如下：
+//! - `error.permission_violations[].scope`: 需要开通的权限。
+//! - `error.permission_violations[].url`: 对应的添加权限的地址。可以点击后直接前往开发者后台权限页面进行申请开通。
+//! - `error.helps`: 权限不足时返回该参数，你可以访问 URL 快速跳转到缺失权限的应用 API 权限页面开通权限。结构示例如下：
+//! - `error.helps[].url`: 对应的添加权限的地址。可以点击后直接前往开发者后台权限页面进行申请开通。
+//! - `error.helps[].description`: 提供缺失的权限信息。
 #[cfg(feature = "corehr")]
 #[rustfmt::skip]
 pub mod corehr;

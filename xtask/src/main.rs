@@ -113,17 +113,32 @@ fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
+/// Prints lines to stdout; a reader that stops early (`| head`) is not an
+/// error.
+fn print_lines(lines: &[String]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    for line in lines {
+        match writeln!(stdout, "{line}") {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(()),
+            other => other?,
+        }
+    }
+    Ok(())
+}
+
 fn generate(pages: &[PathBuf], specs: &Path, out: &Path) -> anyhow::Result<ExitCode> {
     let inputs = collect_pages(pages)?;
     let result = run(inputs);
     let files = spec_files(&result);
     write_specs(specs, &files)?;
-    println!("{}", Summary(&result));
     let (files, changed) = emit_crate(&result.specs, result.common.as_ref(), out)?;
-    println!("{}: {files} files, {changed} changed", out.display());
-    for diagnostic in &result.diagnostics {
-        println!("{diagnostic}");
-    }
+    let mut report = vec![
+        Summary(&result).to_string(),
+        format!("{}: {files} files, {changed} changed", out.display()),
+    ];
+    report.extend(result.diagnostics.iter().map(ToString::to_string));
+    print_lines(&report)?;
     Ok(if result.failed.is_empty() {
         ExitCode::SUCCESS
     } else {

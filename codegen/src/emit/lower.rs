@@ -63,15 +63,24 @@ pub fn lower(specs: &[Spec], common: Option<&Common>) -> Crate {
         })
         .collect();
 
-    let envelope = common
-        .map(|c| {
-            c.envelope
-                .iter()
-                .map(|f| (f.name.clone(), f.description.clone()))
-                .collect()
-        })
-        .unwrap_or_default();
+    let mut envelope = Vec::new();
+    if let Some(common) = common {
+        flatten_envelope(&common.envelope, "", &mut envelope);
+    }
     Crate { services, envelope }
+}
+
+/// The envelope's fields by their paths (`error.field_violations[].field`),
+/// so the crate docs list the nested ones too.
+fn flatten_envelope(fields: &[spec::Field], prefix: &str, out: &mut Vec<(String, String)>) {
+    for field in fields {
+        let path = format!("{prefix}{}", field.name);
+        out.push((path.clone(), field.description.clone()));
+        flatten_envelope(&field.fields, &format!("{path}."), out);
+        if let Some(items) = &field.items {
+            flatten_envelope(&items.fields, &format!("{path}[]."), out);
+        }
+    }
 }
 
 /// (service, version, resource) from `service.version.resource….method`;
