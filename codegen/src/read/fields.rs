@@ -21,6 +21,14 @@ pub struct TypeRef {
 }
 
 impl TypeRef {
+    /// A cell naming no type this reader knows: read as `any`.
+    fn unknown() -> TypeRef {
+        TypeRef {
+            known: false,
+            ..TypeRef::simple(Type::Any)
+        }
+    }
+
     fn simple(ty: Type) -> TypeRef {
         TypeRef {
             ty,
@@ -87,14 +95,7 @@ pub fn parse_type(cell: &str) -> TypeRef {
                 "bool" | "boolean" => Type::Boolean,
                 "file" => Type::File,
                 "object" => Type::Object,
-                _ => {
-                    return TypeRef {
-                        ty: Type::Any,
-                        type_name: String::new(),
-                        items: None,
-                        known: false,
-                    }
-                }
+                _ => return TypeRef::unknown(),
             }
         }
         _ if is_type_name(text) => {
@@ -105,14 +106,7 @@ pub fn parse_type(cell: &str) -> TypeRef {
                 known: true,
             }
         }
-        _ => {
-            return TypeRef {
-                ty: Type::Any,
-                type_name: String::new(),
-                items: None,
-                known: false,
-            }
-        }
+        _ => return TypeRef::unknown(),
     };
     TypeRef::simple(ty)
 }
