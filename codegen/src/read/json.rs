@@ -129,27 +129,50 @@ impl Lenient<'_> {
         Some(value)
     }
 
-    fn object(&mut self) -> Value {
-        self.pos += 1;
-        let mut map = Map::new();
+    /// Before a member of an object or array: whether one follows (not the
+    /// closing bracket or the end), stray commas forgiven on the way.
+    fn next_member(&mut self, close: u8, what: &str) -> bool {
         loop {
             self.skip_space();
             match self.peek() {
                 None => {
-                    self.forgive("unclosed object");
-                    break;
+                    self.forgive(format!("unclosed {what}"));
+                    return false;
                 }
-                Some(b'}') => {
+                Some(b) if b == close => {
                     self.pos += 1;
-                    break;
+                    return false;
                 }
                 Some(b',') => {
                     self.forgive("stray comma");
                     self.pos += 1;
-                    continue;
                 }
-                _ => {}
+                _ => return true,
             }
+        }
+    }
+
+    /// After a member: its comma, forgiving a trailing or a missing one.
+    fn after_member(&mut self, close: u8) {
+        self.skip_space();
+        match self.peek() {
+            Some(b',') => {
+                self.pos += 1;
+                self.skip_space();
+                if self.peek() == Some(close) {
+                    self.forgive("trailing comma");
+                }
+            }
+            Some(b) if b == close => {}
+            None => {}
+            _ => self.forgive("missing comma"),
+        }
+    }
+
+    fn object(&mut self) -> Value {
+        self.pos += 1;
+        let mut map = Map::new();
+        while self.next_member(b'}', "object") {
             let key = match self.peek() {
                 Some(b'"') | Some(b'\'') => self.string(),
                 _ => {
@@ -178,18 +201,7 @@ impl Lenient<'_> {
             if key != "..." {
                 map.insert(key, value);
             }
-            self.skip_space();
-            match self.peek() {
-                Some(b',') => {
-                    self.pos += 1;
-                    self.skip_space();
-                    if self.peek() == Some(b'}') {
-                        self.forgive("trailing comma");
-                    }
-                }
-                Some(b'}') | None => {}
-                _ => self.forgive("missing comma"),
-            }
+            self.after_member(b'}');
         }
         Value::Object(map)
     }
@@ -197,24 +209,7 @@ impl Lenient<'_> {
     fn array(&mut self) -> Value {
         self.pos += 1;
         let mut items = Vec::new();
-        loop {
-            self.skip_space();
-            match self.peek() {
-                None => {
-                    self.forgive("unclosed array");
-                    break;
-                }
-                Some(b']') => {
-                    self.pos += 1;
-                    break;
-                }
-                Some(b',') => {
-                    self.forgive("stray comma");
-                    self.pos += 1;
-                    continue;
-                }
-                _ => {}
-            }
+        while self.next_member(b']', "array") {
             let before = self.pos;
             match self.value() {
                 Some(Value::String(s)) if s == "..." || s == "…" => {}
@@ -225,18 +220,7 @@ impl Lenient<'_> {
                 }
                 None => {}
             }
-            self.skip_space();
-            match self.peek() {
-                Some(b',') => {
-                    self.pos += 1;
-                    self.skip_space();
-                    if self.peek() == Some(b']') {
-                        self.forgive("trailing comma");
-                    }
-                }
-                Some(b']') | None => {}
-                _ => self.forgive("missing comma"),
-            }
+            self.after_member(b']');
         }
         Value::Array(items)
     }

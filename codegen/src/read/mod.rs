@@ -290,14 +290,6 @@ impl Reader {
         if source.format == Format::A && page_has_depth(&body_rows, &response_rows) {
             source.format = Format::C;
         }
-        if body_rows
-            .iter()
-            .chain(&response_rows)
-            .any(|r| r.depth.is_some())
-            && source.format == Format::A
-        {
-            source.format = Format::Raw;
-        }
 
         self.spec.request.body = self.nest(body_rows, body_example.as_ref().map(|(_, v)| v));
         let has_response_table = !response_rows.is_empty();
