@@ -3,7 +3,7 @@
 //! each item of the spec comes from the best-ranked page that has it;
 //! pages that disagree on the fields are diagnosed.
 
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::{Defect, Diagnostic, Severity};
 use crate::generate::PageSpec;
 use crate::spec::{Field, Spec};
 
@@ -56,16 +56,18 @@ pub fn merge(mut pages: Vec<PageSpec>) -> (Spec, Vec<Diagnostic>) {
             ] {
                 let (a, b) = (names(ours), names(theirs));
                 if !a.is_empty() && !b.is_empty() && a != b {
-                    notes.push(Diagnostic {
-                        page: other_page.clone(),
-                        line: 1,
-                        severity: Severity::Warning,
-                        message: format!(
+                    let mut conflict = Diagnostic::new(
+                        other_page.clone(),
+                        1,
+                        Severity::Warning,
+                        format!(
                             "pages disagree on the {what}: {best_page} has {}, this page has {}; the first is kept",
                             a.join(", "),
                             b.join(", ")
                         ),
-                    });
+                    );
+                    conflict.defect(Defect::ConflictingPages);
+                    notes.push(conflict);
                 }
             }
         }
@@ -99,12 +101,7 @@ pub fn merge(mut pages: Vec<PageSpec>) -> (Spec, Vec<Diagnostic>) {
 }
 
 fn note(page: &str, message: String) -> Diagnostic {
-    Diagnostic {
-        page: page.to_string(),
-        line: 1,
-        severity: Severity::Note,
-        message,
-    }
+    Diagnostic::new(page, 1, Severity::Note, message)
 }
 
 trait Empty {

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value};
 
-use crate::diag::Diagnostics;
+use crate::diag::{Defect, Diagnostics};
 use crate::spec::{Field, Items, Type};
 
 /// A type cell read: the kind, the page's type name, and an array's element.
@@ -324,10 +324,12 @@ pub fn nest_by_example(
         }
         let frame = &mut frames[parent];
         if !frame.seen.insert(name.clone()) {
-            diags.warning(
-                line,
-                format!("field `{name}` appears twice at the same level"),
-            );
+            diags
+                .warning(
+                    line,
+                    format!("field `{name}` appears twice at the same level"),
+                )
+                .defect(Defect::DuplicateField);
         }
         if may_have_children(&field) {
             let example = frame.example.and_then(|e| e.get(&name)).and_then(object_of);

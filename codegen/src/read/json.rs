@@ -6,10 +6,12 @@
 
 use serde_json::{Map, Number, Value};
 
-/// A problem the lenient reader forgave, at a 0-based line of the example.
+/// A problem the lenient reader forgave, at a 0-based line and 1-based
+/// column (in characters) of the example.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Forgiven {
     pub line: usize,
+    pub column: usize,
     pub message: String,
 }
 
@@ -32,6 +34,7 @@ pub fn parse(text: &str) -> Result<Value, (Option<Value>, Vec<Forgiven>)> {
                 // one failed: report the strict reason.
                 reader.forgiven.push(Forgiven {
                     line: strict.line().saturating_sub(1),
+                    column: strict.column(),
                     message: strict.to_string(),
                 });
             }
@@ -54,17 +57,28 @@ struct Lenient<'a> {
 
 impl Lenient<'_> {
     fn forgive(&mut self, message: impl Into<String>) {
-        let line = self.bytes[..self.pos.min(self.bytes.len())]
+        let before = &self.bytes[..self.pos.min(self.bytes.len())];
+        let line = before.iter().filter(|&&b| b == b'\n').count();
+        let line_start = before
             .iter()
-            .filter(|&&b| b == b'\n')
-            .count();
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        // Count characters, not bytes, so the caret lands under Chinese text.
+        let column = String::from_utf8_lossy(&before[line_start..])
+            .chars()
+            .count()
+            + 1;
         let message = message.into();
         if !self
             .forgiven
             .iter()
             .any(|f| f.line == line && f.message == message)
         {
-            self.forgiven.push(Forgiven { line, message });
+            self.forgiven.push(Forgiven {
+                line,
+                column,
+                message,
+            });
         }
     }
 
