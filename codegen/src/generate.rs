@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::cache::PageCache;
 use crate::diag::{Diagnostic, Severity};
+use crate::progress::Progress;
 use crate::read::{read_page, Outcome, PageResult};
 use crate::spec::{Field, Spec};
 
@@ -80,9 +82,38 @@ fn walk(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 }
 
 /// Reads every page (on all cores) and merges pages of one endpoint.
-pub fn run(mut pages: Vec<PageInput>) -> Run {
+pub fn run(pages: Vec<PageInput>) -> Run {
+    run_cached(&pages, &mut PageCache::default(), &Progress::hidden())
+}
+
+/// [`run`], taking each page's result from `cache` when the page is
+/// unchanged, and leaving in `cache` the results of exactly these pages.
+pub fn run_cached(pages: &[PageInput], cache: &mut PageCache, progress: &Progress) -> Run {
+    let mut pages: Vec<&PageInput> = pages.iter().collect();
     pages.sort_by(|a, b| a.label.cmp(&b.label));
-    let results = read_all(&pages);
+    progress.phase("reading pages", pages.len());
+    let keyed: Vec<(&PageInput, String)> =
+        crate::parallel::map(&pages, |p| (*p, PageCache::key(&p.label, &p.bytes)));
+    let results: Vec<PageResult> = crate::parallel::map(&keyed, |(page, key)| {
+        let result = match cache.get(key) {
+            Some(result) => result.clone(),
+            None => read_page(&page.label, &page.bytes),
+        };
+        progress.tick();
+        result
+    });
+    progress.finish();
+    cache.hits = keyed
+        .iter()
+        .filter(|(_, key)| cache.get(key).is_some())
+        .count();
+    cache.replace(
+        keyed
+            .into_iter()
+            .map(|(_, key)| key)
+            .zip(results.iter().cloned())
+            .collect(),
+    );
     let mut run = Run {
         pages: pages.len(),
         ..Run::default()
@@ -136,30 +167,6 @@ pub fn run(mut pages: Vec<PageInput>) -> Run {
     run
 }
 
-fn read_all(pages: &[PageInput]) -> Vec<PageResult> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(8);
-    let chunk = pages.len().div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = pages
-            .chunks(chunk)
-            .map(|chunk| {
-                scope.spawn(move || {
-                    chunk
-                        .iter()
-                        .map(|p| read_page(&p.label, &p.bytes))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("reading a page never panics"))
-            .collect()
-    })
-}
-
 /// Two endpoints may not share an id: the later (by path) gets the HTTP
 /// method and path folded in, and a diagnostic.
 fn dedupe_ids(run: &mut Run) {
@@ -181,15 +188,15 @@ fn dedupe_ids(run: &mut Run) {
                 .first()
                 .map(|s| s.page.clone())
                 .unwrap_or_default();
-            run.diagnostics.push(Diagnostic {
+            run.diagnostics.push(Diagnostic::new(
                 page,
-                line: 1,
-                severity: Severity::Warning,
-                message: format!(
+                1,
+                Severity::Warning,
+                format!(
                     "id `{id}` is taken by another endpoint; {} {} is `{new_id}`",
                     spec.method, spec.path
                 ),
-            });
+            ));
             spec.id = new_id;
         }
     }
@@ -228,16 +235,12 @@ pub fn spec_files(run: &Run) -> BTreeMap<PathBuf, String> {
 /// produces. Returns how many files changed.
 pub fn write_specs(dir: &Path, files: &BTreeMap<PathBuf, String>) -> std::io::Result<usize> {
     let mut changed = 0;
+    for old in unproduced_specs(dir, files)? {
+        let old = dir.join(old);
+        std::fs::remove_file(&old).map_err(|e| at(&old, e))?;
+        changed += 1;
+    }
     if dir.exists() {
-        let mut existing = Vec::new();
-        walk_yaml(dir, &mut existing)?;
-        for old in existing {
-            let relative = old.strip_prefix(dir).unwrap_or(&old).to_path_buf();
-            if !files.contains_key(&relative) {
-                std::fs::remove_file(&old).map_err(|e| at(&old, e))?;
-                changed += 1;
-            }
-        }
         remove_empty_dirs(dir)?;
     }
     for (relative, contents) in files {
@@ -252,6 +255,66 @@ pub fn write_specs(dir: &Path, files: &BTreeMap<PathBuf, String>) -> std::io::Re
         changed += 1;
     }
     Ok(changed)
+}
+
+/// Spec files under `dir` that the run does not produce (paths relative to
+/// `dir`): what [`write_specs`] removes.
+pub fn unproduced_specs(
+    dir: &Path,
+    files: &BTreeMap<PathBuf, String>,
+) -> std::io::Result<Vec<PathBuf>> {
+    let mut existing = Vec::new();
+    if dir.exists() {
+        walk_yaml(dir, &mut existing)?;
+    }
+    let mut unproduced: Vec<PathBuf> = existing
+        .into_iter()
+        .filter_map(|old| old.strip_prefix(dir).ok().map(Path::to_path_buf))
+        .filter(|relative| !files.contains_key(relative))
+        .collect();
+    unproduced.sort();
+    Ok(unproduced)
+}
+
+/// How a file on disk differs from what a run gives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Stale {
+    Changed,
+    Missing,
+    /// On disk, but the run no longer produces it.
+    Unproduced,
+}
+
+impl Stale {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stale::Changed => "differs",
+            Stale::Missing => "missing",
+            Stale::Unproduced => "no longer produced",
+        }
+    }
+}
+
+/// The files under `dir` that differ from `files`, plus `unproduced` ones,
+/// sorted by path (relative to `dir`).
+pub fn stale_files(
+    dir: &Path,
+    files: &BTreeMap<PathBuf, String>,
+    unproduced: Vec<PathBuf>,
+) -> Vec<(PathBuf, Stale)> {
+    let mut stale: Vec<(PathBuf, Stale)> = files
+        .iter()
+        .filter_map(
+            |(relative, contents)| match std::fs::read(dir.join(relative)) {
+                Ok(bytes) if bytes == contents.as_bytes() => None,
+                Ok(_) => Some((relative.clone(), Stale::Changed)),
+                Err(_) => Some((relative.clone(), Stale::Missing)),
+            },
+        )
+        .chain(unproduced.into_iter().map(|p| (p, Stale::Unproduced)))
+        .collect();
+    stale.sort();
+    stale
 }
 
 /// An I/O error that names the file it happened to.

@@ -10,11 +10,15 @@
 //! [`diag`] carries every problem found on the way as a diagnostic that
 //! names the page and line; nothing is dropped silently.
 
+pub mod cache;
 pub mod diag;
 pub mod emit;
 pub mod generate;
+pub mod lint;
 pub mod merge;
 pub mod mojibake;
 pub mod page;
+pub mod parallel;
+pub mod progress;
 pub mod read;
 pub mod spec;

@@ -3,12 +3,15 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use feishu_codegen::emit;
 use feishu_codegen::emit::roundtrip::{case_line, cases, compare, harness};
-use feishu_codegen::emit::{self, Options};
-use feishu_codegen::generate::{collect_pages, run, spec_files, write_specs, Common, Summary};
-use feishu_codegen::spec::Spec;
+use feishu_codegen::generate::{collect_pages, run};
 
+mod bench;
 mod fix_encoding;
+mod generate;
+mod lint;
+mod report;
 
 #[derive(Parser)]
 #[command(about = "Maintainer tasks for the Feishu / Lark client generator")]
@@ -31,6 +34,13 @@ enum Command {
         /// Where the generated crate goes [default: generated/]
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// Write nothing; name the files that differ from what the pages
+        /// give, and fail if any does.
+        #[arg(long)]
+        check: bool,
+        /// How diagnostics are printed.
+        #[arg(long, value_enum, default_value_t)]
+        format: report::Format,
     },
     /// Repair a mojibake page (UTF-8 read as Windows-1254, bytes lost):
     /// `fix-encoding IN OUT`, or `fix-encoding --score DIR` to garble and
@@ -52,6 +62,28 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
+    /// Report the documentation's own defects (invalid JSON examples,
+    /// examples that disagree with their tables, duplicate fields, missing
+    /// types, conflicting pages, malformed tables), counted by kind.
+    Lint {
+        /// Folders (or files) of pages to read [default: pages/]
+        #[arg(long = "pages", value_name = "DIR")]
+        pages: Vec<PathBuf>,
+        /// How defects are printed.
+        #[arg(long, value_enum, default_value_t)]
+        format: report::Format,
+    },
+    /// Time a bare pulldown-cmark pass, reading into specs, a full generate
+    /// and a no-change regenerate on the same pages; print each and the
+    /// ratios.
+    Bench {
+        /// Folders (or files) of pages to read [default: pages/]
+        #[arg(long = "pages", value_name = "DIR")]
+        pages: Vec<PathBuf>,
+        /// Each figure is the best of this many runs.
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+    },
     /// Read each valid-JSON example of the pages into its generated type and
     /// back; list the failures and print `roundtrip: PASSED/TOTAL`.
     Roundtrip {
@@ -63,7 +95,13 @@ enum Command {
 
 fn main() -> anyhow::Result<ExitCode> {
     match Cli::parse().command {
-        Command::Generate { pages, specs, out } => {
+        Command::Generate {
+            pages,
+            specs,
+            out,
+            check,
+            format,
+        } => {
             let pages = if pages.is_empty() {
                 // The bundled pages, labelled `pages/...` in specs whatever
                 // folder cargo was run from.
@@ -74,7 +112,15 @@ fn main() -> anyhow::Result<ExitCode> {
             };
             let specs = specs.unwrap_or_else(|| workspace_root().join("specs"));
             let out = out.unwrap_or_else(|| workspace_root().join("generated"));
-            generate(&pages, &specs, &out)
+            generate::generate(&generate::Args {
+                pages,
+                specs,
+                out,
+                check,
+                format,
+                cache: generate::cache_dir(),
+            })?
+            .print()
         }
         Command::FixEncoding {
             input,
@@ -91,8 +137,28 @@ fn main() -> anyhow::Result<ExitCode> {
             let specs = specs.unwrap_or_else(|| workspace_root().join("specs"));
             let out = out.unwrap_or_else(|| workspace_root().join("generated"));
             let (specs, common) = emit::load_specs(&specs).map_err(anyhow::Error::msg)?;
-            let (files, changed) = emit_crate(&specs, common.as_ref(), &out)?;
+            let (files, changed) = generate::emit_specs(&specs, common.as_ref(), &out)?;
             println!("{}: {files} files, {changed} changed", out.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Lint { pages, format } => {
+            let pages = if pages.is_empty() {
+                std::env::set_current_dir(workspace_root())?;
+                vec![PathBuf::from("pages")]
+            } else {
+                pages
+            };
+            print_lines(&lint::lint(&pages, format)?)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench { pages, runs } => {
+            let pages = if pages.is_empty() {
+                vec![workspace_root().join("pages")]
+            } else {
+                pages
+            };
+            let scratch = generate::cache_dir().join("bench");
+            print_lines(&bench::bench(&pages, runs, &scratch)?)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Roundtrip { pages } => {
@@ -127,52 +193,13 @@ fn print_lines(lines: &[String]) -> std::io::Result<()> {
     Ok(())
 }
 
-fn generate(pages: &[PathBuf], specs: &Path, out: &Path) -> anyhow::Result<ExitCode> {
-    let inputs = collect_pages(pages)?;
-    let result = run(inputs);
-    let files = spec_files(&result);
-    write_specs(specs, &files)?;
-    let (files, changed) = emit_crate(&result.specs, result.common.as_ref(), out)?;
-    let mut report = vec![
-        Summary(&result).to_string(),
-        format!("{}: {files} files, {changed} changed", out.display()),
-    ];
-    report.extend(result.diagnostics.iter().map(ToString::to_string));
-    print_lines(&report)?;
-    Ok(if result.failed.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
-}
-
-/// Writes the crate for `specs` to `out`; its runtime dependency is the
-/// path from `out` to this workspace's `runtime/`. Returns (files, changed).
-fn emit_crate(
-    specs: &[Spec],
-    common: Option<&Common>,
-    out: &Path,
-) -> anyhow::Result<(usize, usize)> {
-    std::fs::create_dir_all(out)?;
-    let out_abs = out.canonicalize()?;
-    let root = workspace_root().canonicalize()?;
-    let options = Options {
-        runtime_path: emit::relative_path(&out_abs, &root.join("runtime")),
-        // Only `generated/` is a member of this workspace.
-        standalone: out_abs != root.join("generated"),
-    };
-    let files = emit::emit(specs, common, &options);
-    let changed = emit::write_crate(out, &files)?;
-    Ok((files.len(), changed))
-}
-
 /// Emits the pages' crate and a harness that depends on it under
 /// `target/roundtrip/`, runs the harness on every valid-JSON example, and
 /// compares what comes back.
 fn roundtrip(pages: &[PathBuf]) -> anyhow::Result<ExitCode> {
     let result = run(collect_pages(pages)?);
     let dir = workspace_root().join("target/roundtrip");
-    emit_crate(
+    generate::emit_specs(
         &result.specs,
         result.common.as_ref(),
         &dir.join("feishu-api"),

@@ -36,68 +36,105 @@ pub fn emit(
     options: &Options,
 ) -> BTreeMap<PathBuf, String> {
     let krate = lower::lower(specs, common);
-    let mut files = BTreeMap::new();
-    files.insert(PathBuf::from("Cargo.toml"), cargo_toml(&krate, options));
-    files.insert(
-        PathBuf::from("src/lib.rs"),
-        render::file(&crate_doc(&krate), render::lib(&krate)),
-    );
+    let mut jobs = vec![File::Lib];
     for service in &krate.services {
-        let dir = PathBuf::from("src").join(&service.module);
-        let versions: Vec<&str> = service.versions.iter().map(|v| v.module.as_str()).collect();
-        files.insert(
-            dir.join("mod.rs"),
-            render::file(
-                &format!("The `{}` service.", service.module),
-                render::modules(&versions),
-            ),
-        );
+        jobs.push(File::Service(service));
         for version in &service.versions {
-            let dir = dir.join(&version.module);
-            let mut modules: Vec<&str> = Vec::new();
+            jobs.push(File::Version(service, version));
             if !version.types.is_empty() {
-                modules.push("types");
-                files.insert(
-                    dir.join("types.rs"),
-                    render::file(
-                        &format!(
-                            "Types the endpoints of `{}::{}` share.",
-                            service.module, version.module,
-                        ),
-                        render::types(&version.types),
-                    ),
-                );
+                jobs.push(File::Types(service, version));
             }
             for resource in &version.resources {
-                modules.push(&resource.module);
-                files.insert(
-                    dir.join(format!("{}.rs", resource.module)),
-                    render::file(
-                        &format!(
-                            "`{}.{}.{}`: {}.",
-                            service.module,
-                            version.module,
-                            resource.module,
-                            endpoint_list(&resource.endpoints),
-                        ),
-                        render::resource(&resource.endpoints),
-                    ),
-                );
+                jobs.push(File::Resource(service, version, resource));
             }
-            modules.sort_unstable();
-            files.insert(
-                dir.join("mod.rs"),
-                render::file(
-                    &format!(
-                        "Version `{}` of the `{}` service.",
-                        version.module, service.module,
-                    ),
-                    render::modules(&modules),
-                ),
-            );
         }
     }
+    // Formatting dominates emitting; files are formatted on every core.
+    let mut files: BTreeMap<PathBuf, String> =
+        crate::parallel::map(&jobs, |job| job.render(&krate))
+            .into_iter()
+            .collect();
+    files.insert(PathBuf::from("Cargo.toml"), cargo_toml(&krate, options));
     files
+}
+
+/// One Rust file of the crate.
+enum File<'a> {
+    Lib,
+    Service(&'a ir::Service),
+    Version(&'a ir::Service, &'a ir::Version),
+    Types(&'a ir::Service, &'a ir::Version),
+    Resource(&'a ir::Service, &'a ir::Version, &'a ir::Resource),
+}
+
+impl File<'_> {
+    fn render(&self, krate: &Crate) -> (PathBuf, String) {
+        let src = PathBuf::from("src");
+        match *self {
+            File::Lib => (
+                src.join("lib.rs"),
+                render::file(&crate_doc(krate), render::lib(krate)),
+            ),
+            File::Service(service) => {
+                let versions: Vec<&str> =
+                    service.versions.iter().map(|v| v.module.as_str()).collect();
+                (
+                    src.join(&service.module).join("mod.rs"),
+                    render::file(
+                        &format!("The `{}` service.", service.module),
+                        render::modules(&versions),
+                    ),
+                )
+            }
+            File::Version(service, version) => {
+                let mut modules: Vec<&str> = Vec::new();
+                if !version.types.is_empty() {
+                    modules.push("types");
+                }
+                modules.extend(version.resources.iter().map(|r| r.module.as_str()));
+                modules.sort_unstable();
+                (
+                    src.join(&service.module)
+                        .join(&version.module)
+                        .join("mod.rs"),
+                    render::file(
+                        &format!(
+                            "Version `{}` of the `{}` service.",
+                            version.module, service.module,
+                        ),
+                        render::modules(&modules),
+                    ),
+                )
+            }
+            File::Types(service, version) => (
+                src.join(&service.module)
+                    .join(&version.module)
+                    .join("types.rs"),
+                render::file(
+                    &format!(
+                        "Types the endpoints of `{}::{}` share.",
+                        service.module, version.module,
+                    ),
+                    render::types(&version.types),
+                ),
+            ),
+            File::Resource(service, version, resource) => (
+                src.join(&service.module)
+                    .join(&version.module)
+                    .join(format!("{}.rs", resource.module)),
+                render::file(
+                    &format!(
+                        "`{}.{}.{}`: {}.",
+                        service.module,
+                        version.module,
+                        resource.module,
+                        endpoint_list(&resource.endpoints),
+                    ),
+                    render::resource(&resource.endpoints),
+                ),
+            ),
+        }
+    }
 }
 
 fn endpoint_list(endpoints: &[ir::Endpoint]) -> String {
@@ -190,18 +227,12 @@ pub fn load_specs(dir: &Path) -> Result<(Vec<Spec>, Option<Common>), String> {
 /// the crate no longer has. Returns how many files changed.
 pub fn write_crate(dir: &Path, files: &BTreeMap<PathBuf, String>) -> std::io::Result<usize> {
     let mut changed = 0;
-    let src = dir.join("src");
-    if src.exists() {
-        let mut existing = Vec::new();
-        walk_ext(&src, "rs", &mut existing)?;
-        for old in existing {
-            let relative = old.strip_prefix(dir).unwrap_or(&old);
-            if !files.contains_key(relative) {
-                std::fs::remove_file(&old)?;
-                changed += 1;
-            }
-        }
-        remove_empty_dirs(&src)?;
+    for old in stale_sources(dir, files)? {
+        std::fs::remove_file(dir.join(old))?;
+        changed += 1;
+    }
+    if dir.join("src").exists() {
+        remove_empty_dirs(&dir.join("src"))?;
     }
     for (relative, contents) in files {
         let path = dir.join(relative);
@@ -215,6 +246,23 @@ pub fn write_crate(dir: &Path, files: &BTreeMap<PathBuf, String>) -> std::io::Re
         changed += 1;
     }
     Ok(changed)
+}
+
+/// The `.rs` files under `dir/src` that are not among `files` (paths
+/// relative to `dir`): what [`write_crate`] removes.
+pub fn stale_sources<T>(dir: &Path, files: &BTreeMap<PathBuf, T>) -> std::io::Result<Vec<PathBuf>> {
+    let src = dir.join("src");
+    let mut existing = Vec::new();
+    if src.exists() {
+        walk_ext(&src, "rs", &mut existing)?;
+    }
+    let mut stale: Vec<PathBuf> = existing
+        .into_iter()
+        .filter_map(|old| old.strip_prefix(dir).ok().map(Path::to_path_buf))
+        .filter(|relative| !files.contains_key(relative))
+        .collect();
+    stale.sort();
+    Ok(stale)
 }
 
 fn walk_ext(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) -> std::io::Result<()> {

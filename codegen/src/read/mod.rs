@@ -10,9 +10,10 @@ mod id;
 pub mod json;
 mod types;
 
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Defect, Diagnostic, Diagnostics};
 use crate::mojibake;
 use crate::page::{BlockKind, Inline, Page, Row, Table};
 use crate::spec::{AccessToken, ErrorCode, Field, Format, Source, Spec, Type};
@@ -20,7 +21,7 @@ use fields::{apply_type, fields_from_example, nest_by_depth, nest_by_example, pa
 use types::TypeTree;
 
 /// What a page turned out to be.
-#[derive(Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum Outcome {
     Endpoint(Box<Spec>),
     /// A page that documents no endpoint (a guide). `envelope` is the
@@ -33,7 +34,7 @@ pub enum Outcome {
 }
 
 /// A page read, with everything found wrong on it.
-#[derive(Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct PageResult {
     pub outcome: Outcome,
     pub diagnostics: Vec<Diagnostic>,
@@ -663,22 +664,27 @@ impl Reader {
                 continue;
             }
             if !is_field_name(&name) {
-                self.diags.warning(
-                    row.line,
-                    format!("`{}` is not a field name; row skipped", one_line(&name)),
-                );
+                self.diags
+                    .warning(
+                        row.line,
+                        format!("`{}` is not a field name; row skipped", one_line(&name)),
+                    )
+                    .defect(Defect::MalformedTable);
                 continue;
             }
             if row.source_cells > width {
                 self.diags.warning(
                     row.line,
                     format!("row `{name}` has more cells than the table has columns; the extra ones are dropped"),
-                );
+                )
+                .defect(Defect::MalformedTable);
             } else if row.source_cells < width {
-                self.diags.warning(
-                    row.line,
-                    format!("row `{name}` has fewer cells than the table has columns"),
-                );
+                self.diags
+                    .warning(
+                        row.line,
+                        format!("row `{name}` has fewer cells than the table has columns"),
+                    )
+                    .defect(Defect::MalformedTable);
             }
             let mut field = Field {
                 name: name.clone(),
@@ -688,19 +694,22 @@ impl Reader {
                 Some(ty) if !ty.plain.trim().is_empty() => {
                     let parsed = parse_type(&ty.plain);
                     if !parsed.known {
-                        self.diags.warning(
-                            row.line,
-                            format!(
-                                "field `{name}` has an unknown type `{}`; read as any",
-                                one_line(&ty.plain)
-                            ),
-                        );
+                        self.diags
+                            .warning(
+                                row.line,
+                                format!(
+                                    "field `{name}` has an unknown type `{}`; read as any",
+                                    one_line(&ty.plain)
+                                ),
+                            )
+                            .defect(Defect::MissingType);
                     }
                     apply_type(&mut field, &parsed);
                 }
                 _ if columns.ty.is_some() => {
                     self.diags
-                        .warning(row.line, format!("field `{name}` has no type; read as any"));
+                        .warning(row.line, format!("field `{name}` has no type; read as any"))
+                        .defect(Defect::MissingType);
                 }
                 _ => field.ty = Type::String,
             }
@@ -763,10 +772,12 @@ impl Reader {
         let mut seen = std::collections::HashSet::new();
         for row in &rows {
             if !seen.insert(row.field.name.clone()) {
-                self.diags.warning(
-                    row.line,
-                    format!("field `{}` appears twice at the same level", row.field.name),
-                );
+                self.diags
+                    .warning(
+                        row.line,
+                        format!("field `{}` appears twice at the same level", row.field.name),
+                    )
+                    .defect(Defect::DuplicateField);
             }
         }
         rows.into_iter().map(|r| r.field).collect()
@@ -846,14 +857,18 @@ impl Reader {
             Err((value, forgiven)) => {
                 let what: Vec<String> =
                     forgiven.iter().take(3).map(|f| f.message.clone()).collect();
-                let at = forgiven.first().map_or(0, |f| f.line);
-                self.diags.warning(
-                    line + 1 + at,
-                    format!(
-                        "the JSON example is not valid JSON ({}); read leniently",
-                        what.join(", ")
-                    ),
-                );
+                let (at, column) = forgiven.first().map_or((0, 0), |f| (f.line, f.column));
+                self.diags
+                    .warning(
+                        line + 1 + at,
+                        format!(
+                            "the JSON example is not valid JSON ({}); read leniently",
+                            what.join(", ")
+                        ),
+                    )
+                    .column(column)
+                    .defect(Defect::InvalidJson)
+                    .hint("fix the example upstream; its fields were read as a lenient reader understands them");
                 value
             }
         }
@@ -882,24 +897,28 @@ impl Reader {
                     ..Field::default()
                 });
                 if !documented.is_empty() {
-                    self.diags.warning(
-                        1,
-                        format!(
+                    self.diags
+                        .warning(
+                            1,
+                            format!(
                             "path parameter `{name}` is not documented in the path parameter table"
                         ),
-                    );
+                        )
+                        .defect(Defect::PathParameter);
                 }
             }
         }
         for name in &documented {
             if !in_path.contains(&name.as_str()) {
-                self.diags.warning(
-                    1,
-                    format!(
-                        "path parameter `{name}` is documented but not in the path {}",
-                        self.spec.path
-                    ),
-                );
+                self.diags
+                    .warning(
+                        1,
+                        format!(
+                            "path parameter `{name}` is documented but not in the path {}",
+                            self.spec.path
+                        ),
+                    )
+                    .defect(Defect::PathParameter);
             }
         }
     }

@@ -1,0 +1,110 @@
+//! `cargo xtask bench`: how long reading and generating take, against a
+//! bare pulldown-cmark pass over the same pages as the yardstick.
+//!
+//! Every phase runs on the same pages, already in memory for (a) and (b),
+//! and with the same threads (one per core), so the ratios compare like with
+//! like. Each figure is the best of `runs`: the least disturbed by whatever
+//! else the machine is doing.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use feishu_codegen::generate::{collect_pages, run, spec_files, PageInput};
+use feishu_codegen::parallel;
+use pulldown_cmark::{Options, Parser};
+
+use crate::generate::{generate, Args};
+use crate::report::Format;
+
+pub fn bench(pages: &[PathBuf], runs: usize, scratch: &Path) -> anyhow::Result<Vec<String>> {
+    let inputs = collect_pages(pages)?;
+    let bytes: usize = inputs.iter().map(|p| p.bytes.len()).sum();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+
+    let pulldown = best_of(runs, || {
+        std::hint::black_box(pulldown_pass(&inputs));
+    });
+    let read = best_of(runs, || {
+        let run = run(clone(&inputs));
+        std::hint::black_box(spec_files(&run));
+    });
+    let args = Args {
+        pages: pages.to_vec(),
+        specs: scratch.join("specs"),
+        out: scratch.join("crate"),
+        check: false,
+        format: Format::Human,
+        cache: scratch.join("cache"),
+    };
+    let mut failed = None;
+    let full = best_of(runs, || {
+        let _ = std::fs::remove_dir_all(scratch);
+        if let Err(e) = generate(&args) {
+            failed = Some(e);
+        }
+    });
+    let unchanged = best_of(runs, || {
+        if let Err(e) = generate(&args) {
+            failed = Some(e);
+        }
+    });
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    let seconds = |d: Duration| d.as_secs_f64();
+    Ok(vec![
+        format!(
+            "{} pages, {:.1} MB, {threads} threads, best of {runs} runs",
+            inputs.len(),
+            bytes as f64 / 1e6
+        ),
+        format!("(a) pulldown-cmark pass       {:>8.3} s", seconds(pulldown)),
+        format!("(b) read into specs           {:>8.3} s", seconds(read)),
+        format!("(c) full generate             {:>8.3} s", seconds(full)),
+        format!(
+            "(d) no-change regenerate      {:>8.3} s",
+            seconds(unchanged)
+        ),
+        format!("parse/pulldown = {:.2}", seconds(read) / seconds(pulldown)),
+        format!(
+            "generate/pulldown = {:.2}",
+            seconds(full) / seconds(pulldown)
+        ),
+        format!(
+            "no-change/generate = {:.2}",
+            seconds(unchanged) / seconds(full)
+        ),
+    ])
+}
+
+/// The yardstick: every event of every page, tables and front matter on.
+fn pulldown_pass(pages: &[PageInput]) -> usize {
+    let options = Options::ENABLE_TABLES | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS;
+    parallel::map(pages, |page| {
+        let text = String::from_utf8_lossy(&page.bytes);
+        Parser::new_ext(&text, options).count()
+    })
+    .into_iter()
+    .sum()
+}
+
+fn clone(pages: &[PageInput]) -> Vec<PageInput> {
+    pages
+        .iter()
+        .map(|p| PageInput {
+            label: p.label.clone(),
+            bytes: p.bytes.clone(),
+        })
+        .collect()
+}
+
+fn best_of(runs: usize, mut f: impl FnMut()) -> Duration {
+    (0..runs.max(1))
+        .map(|_| {
+            let start = Instant::now();
+            f();
+            start.elapsed()
+        })
+        .min()
+        .unwrap_or_default()
+}

@@ -1,0 +1,66 @@
+//! How diagnostics reach the maintainer: like a compiler's on a terminal,
+//! one line each for grep, or one JSON document for tools.
+
+use std::collections::HashMap;
+
+use clap::ValueEnum;
+use feishu_codegen::diag::Diagnostic;
+use feishu_codegen::generate::PageInput;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// The page's line with a caret under the problem, and a hint.
+    #[default]
+    Human,
+    /// `page:line:column: severity: message`, one line each.
+    Short,
+    /// One JSON document: the summary and every diagnostic.
+    Json,
+}
+
+/// Lines of the pages diagnostics point into, found by label.
+pub struct Sources<'a> {
+    pages: HashMap<&'a str, &'a [u8]>,
+}
+
+impl<'a> Sources<'a> {
+    pub fn new(pages: &'a [PageInput]) -> Self {
+        Sources {
+            pages: pages
+                .iter()
+                .map(|p| (p.label.as_str(), p.bytes.as_slice()))
+                .collect(),
+        }
+    }
+
+    /// Line `line` (1-based) of page `label`, as it is on disk.
+    pub fn line(&self, label: &str, line: usize) -> Option<String> {
+        let bytes = self.pages.get(label)?;
+        let text = bytes.split(|&b| b == b'\n').nth(line.checked_sub(1)?)?;
+        let text = String::from_utf8_lossy(text);
+        Some(text.trim_end_matches('\r').to_string())
+    }
+}
+
+/// Each diagnostic in the `human` or `short` format.
+pub fn render(diagnostics: &[Diagnostic], sources: &Sources, format: Format) -> Vec<String> {
+    diagnostics
+        .iter()
+        .map(|d| match format {
+            Format::Short => {
+                let kind = d
+                    .defect
+                    .map_or(String::new(), |k| format!("[{}]", k.as_str()));
+                format!(
+                    "{}:{}:{}: {}{kind}: {}",
+                    d.page,
+                    d.line,
+                    d.column.max(1),
+                    d.severity.as_str(),
+                    d.message
+                )
+            }
+            _ => d.render(sources.line(&d.page, d.line).as_deref()),
+        })
+        .collect()
+}
