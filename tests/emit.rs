@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use feishu_codegen::emit::{emit, load_specs, Options};
+use feishu_codegen::emit::{emit, load_specs, Options, PACKAGE};
 
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -14,6 +14,7 @@ fn workspace() -> PathBuf {
 /// The options `cargo xtask generate` uses for `generated/`.
 fn in_workspace() -> Options {
     Options {
+        package: PACKAGE.into(),
         runtime_path: "../runtime".into(),
         standalone: false,
     }
@@ -67,6 +68,7 @@ fn same_specs_in_any_order_give_the_same_bytes() {
 fn a_crate_outside_the_workspace_has_its_own() {
     let (specs, common) = load_specs(&workspace().join("specs")).unwrap();
     let options = Options {
+        package: PACKAGE.into(),
         runtime_path: "../../work/runtime".into(),
         standalone: true,
     };

@@ -31,6 +31,9 @@ enum Command {
         /// Where the generated crate goes [default: generated/]
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// The crate's package name
+        #[arg(long, value_name = "NAME", default_value = emit::PACKAGE)]
+        name: String,
     },
     /// Repair a mojibake page (UTF-8 read as Windows-1254, bytes lost):
     /// `fix-encoding IN OUT`, or `fix-encoding --score DIR` to garble and
@@ -51,6 +54,9 @@ enum Command {
         /// [default: generated/]
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// The crate's package name
+        #[arg(long, value_name = "NAME", default_value = emit::PACKAGE)]
+        name: String,
     },
     /// Read each valid-JSON example of the pages into its generated type and
     /// back; list the failures and print `roundtrip: PASSED/TOTAL`.
@@ -63,7 +69,12 @@ enum Command {
 
 fn main() -> anyhow::Result<ExitCode> {
     match Cli::parse().command {
-        Command::Generate { pages, specs, out } => {
+        Command::Generate {
+            pages,
+            specs,
+            out,
+            name,
+        } => {
             let pages = if pages.is_empty() {
                 // The bundled pages, labelled `pages/...` in specs whatever
                 // folder cargo was run from.
@@ -74,7 +85,7 @@ fn main() -> anyhow::Result<ExitCode> {
             };
             let specs = specs.unwrap_or_else(|| workspace_root().join("specs"));
             let out = out.unwrap_or_else(|| workspace_root().join("generated"));
-            generate(&pages, &specs, &out)
+            generate(&pages, &specs, &out, &name)
         }
         Command::FixEncoding {
             input,
@@ -87,11 +98,11 @@ fn main() -> anyhow::Result<ExitCode> {
             }
             _ => anyhow::bail!("fix-encoding needs IN and OUT, or --score DIR"),
         },
-        Command::Emit { specs, out } => {
+        Command::Emit { specs, out, name } => {
             let specs = specs.unwrap_or_else(|| workspace_root().join("specs"));
             let out = out.unwrap_or_else(|| workspace_root().join("generated"));
             let (specs, common) = emit::load_specs(&specs).map_err(anyhow::Error::msg)?;
-            let (files, changed) = emit_crate(&specs, common.as_ref(), &out)?;
+            let (files, changed) = emit_crate(&specs, common.as_ref(), &out, &name)?;
             println!("{}: {files} files, {changed} changed", out.display());
             Ok(ExitCode::SUCCESS)
         }
@@ -127,12 +138,12 @@ fn print_lines(lines: &[String]) -> std::io::Result<()> {
     Ok(())
 }
 
-fn generate(pages: &[PathBuf], specs: &Path, out: &Path) -> anyhow::Result<ExitCode> {
+fn generate(pages: &[PathBuf], specs: &Path, out: &Path, name: &str) -> anyhow::Result<ExitCode> {
     let inputs = collect_pages(pages)?;
     let result = run(inputs);
     let files = spec_files(&result);
     write_specs(specs, &files)?;
-    let (files, changed) = emit_crate(&result.specs, result.common.as_ref(), out)?;
+    let (files, changed) = emit_crate(&result.specs, result.common.as_ref(), out, name)?;
     let mut report = vec![
         Summary(&result).to_string(),
         format!("{}: {files} files, {changed} changed", out.display()),
@@ -146,24 +157,43 @@ fn generate(pages: &[PathBuf], specs: &Path, out: &Path) -> anyhow::Result<ExitC
     })
 }
 
-/// Writes the crate for `specs` to `out`; its runtime dependency is the
-/// path from `out` to this workspace's `runtime/`. Returns (files, changed).
+/// Writes the crate `name` for `specs` to `out`; its runtime dependency is
+/// the path from `out` to this workspace's `runtime/`. Returns (files, changed).
 fn emit_crate(
     specs: &[Spec],
     common: Option<&Common>,
     out: &Path,
+    name: &str,
 ) -> anyhow::Result<(usize, usize)> {
     std::fs::create_dir_all(out)?;
     let out_abs = out.canonicalize()?;
     let root = workspace_root().canonicalize()?;
     let options = Options {
+        package: name.to_owned(),
         runtime_path: emit::relative_path(&out_abs, &root.join("runtime")),
-        // Only `generated/` is a member of this workspace.
-        standalone: out_abs != root.join("generated"),
+        standalone: !workspace_members(&root)?.contains(&out_abs),
     };
     let files = emit::emit(specs, common, &options);
     let changed = emit::write_crate(out, &files)?;
     Ok((files.len(), changed))
+}
+
+/// The folders `members` of the workspace's Cargo.toml lists (`generated/`,
+/// the test fixture crate): a crate written there builds in this workspace,
+/// one written anywhere else needs its own.
+fn workspace_members(root: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let manifest: toml::Table = std::fs::read_to_string(root.join("Cargo.toml"))?.parse()?;
+    let members = manifest
+        .get("workspace")
+        .and_then(|w| w.get("members"))
+        .and_then(|m| m.as_array())
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    Ok(members
+        .iter()
+        .filter_map(|m| m.as_str())
+        .map(|m| root.join(m))
+        .collect())
 }
 
 /// Emits the pages' crate and a harness that depends on it under
@@ -176,6 +206,7 @@ fn roundtrip(pages: &[PathBuf]) -> anyhow::Result<ExitCode> {
         &result.specs,
         result.common.as_ref(),
         &dir.join("feishu-api"),
+        emit::PACKAGE,
     )?;
     emit::write_crate(
         &dir.join("harness"),
