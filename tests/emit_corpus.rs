@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use feishu_codegen::emit::{emit, load_specs, relative_path, write_crate, Options};
+use feishu_codegen::emit::{emit, load_specs, relative_path, write_crate, Options, PACKAGE};
 use feishu_codegen::generate::{collect_pages, run, Common};
 use feishu_codegen::spec::Spec;
 
@@ -25,6 +25,7 @@ fn write(name: &str, specs: &[Spec], common: Option<&Common>) -> PathBuf {
     let dir = root.join("target/corpus-crate").join(name);
     std::fs::create_dir_all(&dir).unwrap();
     let options = Options {
+        package: PACKAGE.into(),
         runtime_path: relative_path(&dir, &root.join("runtime")),
         standalone: true,
     };
@@ -86,6 +87,7 @@ fn corpus_crate_builds_without_warnings() {
     let mut reversed = result.specs.clone();
     reversed.reverse();
     let options = Options {
+        package: PACKAGE.into(),
         runtime_path: String::new(),
         standalone: true,
     };

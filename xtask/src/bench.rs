@@ -32,6 +32,7 @@ pub fn bench(pages: &[PathBuf], runs: usize, scratch: &Path) -> anyhow::Result<V
         pages: pages.to_vec(),
         specs: scratch.join("specs"),
         out: scratch.join("crate"),
+        name: feishu_codegen::emit::PACKAGE.to_string(),
         check: false,
         format: Format::Human,
         cache: scratch.join("cache"),

@@ -21,6 +21,8 @@ pub struct Args {
     pub pages: Vec<PathBuf>,
     pub specs: PathBuf,
     pub out: PathBuf,
+    /// The crate's package name.
+    pub name: String,
     pub check: bool,
     pub format: Format,
     /// Where page results and the crate's manifest are cached.
@@ -64,7 +66,14 @@ pub fn generate(args: &Args) -> anyhow::Result<Generated> {
                 .into_iter()
                 .map(|(path, how)| (args.specs.join(path), how)),
         );
-        stale.extend(stale_crate(&result, &specs, &args.out, &args.cache, salt)?);
+        stale.extend(stale_crate(
+            &result,
+            &specs,
+            &args.out,
+            &args.name,
+            &args.cache,
+            salt,
+        )?);
         report.extend(
             stale
                 .iter()
@@ -80,8 +89,15 @@ pub fn generate(args: &Args) -> anyhow::Result<Generated> {
         });
     } else {
         write_specs(&args.specs, &specs)?;
-        let (files, changed) =
-            emit_crate(&result, &specs, &args.out, &args.cache, salt, &progress)?;
+        let (files, changed) = emit_crate(
+            &result,
+            &specs,
+            &args.out,
+            &args.name,
+            &args.cache,
+            salt,
+            &progress,
+        )?;
         report.push(format!(
             "{}: {files} files, {changed} changed",
             shown(&args.out)
@@ -142,16 +158,35 @@ pub fn cache_dir() -> PathBuf {
         .join("xtask-cache")
 }
 
-/// How the crate written to `out` depends on the runtime crate.
-pub fn options(out: &Path) -> anyhow::Result<Options> {
+/// The crate `name` written to `out`: its path to the runtime crate, and
+/// whether it needs a workspace of its own.
+pub fn options(out: &Path, name: &str) -> anyhow::Result<Options> {
     std::fs::create_dir_all(out)?;
     let out_abs = out.canonicalize()?;
     let root = workspace_root().canonicalize()?;
     Ok(Options {
+        package: name.to_owned(),
         runtime_path: emit::relative_path(&out_abs, &root.join("runtime")),
-        // Only `generated/` is a member of this workspace.
-        standalone: out_abs != root.join("generated"),
+        standalone: !workspace_members(&root)?.contains(&out_abs),
     })
+}
+
+/// The folders `members` of the workspace's Cargo.toml lists (`generated/`,
+/// the test fixture crate): a crate written there builds in this workspace,
+/// one written anywhere else needs its own.
+fn workspace_members(root: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let manifest: toml::Table = std::fs::read_to_string(root.join("Cargo.toml"))?.parse()?;
+    let members = manifest
+        .get("workspace")
+        .and_then(|w| w.get("members"))
+        .and_then(|m| m.as_array())
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    Ok(members
+        .iter()
+        .filter_map(|m| m.as_str())
+        .map(|m| root.join(m))
+        .collect())
 }
 
 /// What the crate's files are made from: the spec files and the options.
@@ -159,7 +194,11 @@ fn crate_input(
     spec_files: &std::collections::BTreeMap<PathBuf, String>,
     options: &Options,
 ) -> cache::Hash {
-    let mut bytes = format!("{}\n{}\n", options.runtime_path, options.standalone).into_bytes();
+    let mut bytes = format!(
+        "{}\n{}\n{}\n",
+        options.package, options.runtime_path, options.standalone
+    )
+    .into_bytes();
     for (path, contents) in spec_files {
         bytes.extend_from_slice(path.to_string_lossy().as_bytes());
         bytes.push(0);
@@ -183,11 +222,12 @@ fn emit_crate(
     run: &Run,
     spec_files: &std::collections::BTreeMap<PathBuf, String>,
     out: &Path,
+    name: &str,
     cache: &Path,
     salt: cache::Hash,
     progress: &Progress,
 ) -> anyhow::Result<(usize, usize)> {
-    let options = options(out)?;
+    let options = options(out, name)?;
     let input = crate_input(spec_files, &options);
     let manifest_file = manifest_file(cache, out)?;
     if let Some(manifest) = CrateManifest::load(&manifest_file) {
@@ -208,13 +248,14 @@ fn stale_crate(
     run: &Run,
     spec_files: &std::collections::BTreeMap<PathBuf, String>,
     out: &Path,
+    name: &str,
     cache: &Path,
     salt: cache::Hash,
 ) -> anyhow::Result<Vec<(PathBuf, Stale)>> {
     if !out.exists() {
         return Ok(vec![(out.to_path_buf(), Stale::Missing)]);
     }
-    let options = options(out)?;
+    let options = options(out, name)?;
     let input = crate_input(spec_files, &options);
     if CrateManifest::load(&manifest_file(cache, out)?)
         .is_some_and(|m| m.is_current(salt, input, out))
@@ -234,8 +275,9 @@ pub fn emit_specs(
     specs: &[Spec],
     common: Option<&Common>,
     out: &Path,
+    name: &str,
 ) -> anyhow::Result<(usize, usize)> {
-    let files = emit::emit(specs, common, &options(out)?);
+    let files = emit::emit(specs, common, &options(out, name)?);
     let changed = emit::write_crate(out, &files)?;
     Ok((files.len(), changed))
 }

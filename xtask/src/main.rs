@@ -34,6 +34,9 @@ enum Command {
         /// Where the generated crate goes [default: generated/]
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// The crate's package name
+        #[arg(long, value_name = "NAME", default_value = emit::PACKAGE)]
+        name: String,
         /// Write nothing; name the files that differ from what the pages
         /// give, and fail if any does.
         #[arg(long)]
@@ -61,6 +64,9 @@ enum Command {
         /// [default: generated/]
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// The crate's package name
+        #[arg(long, value_name = "NAME", default_value = emit::PACKAGE)]
+        name: String,
     },
     /// Report the documentation's own defects (invalid JSON examples,
     /// examples that disagree with their tables, duplicate fields, missing
@@ -99,6 +105,7 @@ fn main() -> anyhow::Result<ExitCode> {
             pages,
             specs,
             out,
+            name,
             check,
             format,
         } => {
@@ -116,6 +123,7 @@ fn main() -> anyhow::Result<ExitCode> {
                 pages,
                 specs,
                 out,
+                name,
                 check,
                 format,
                 cache: generate::cache_dir(),
@@ -133,11 +141,11 @@ fn main() -> anyhow::Result<ExitCode> {
             }
             _ => anyhow::bail!("fix-encoding needs IN and OUT, or --score DIR"),
         },
-        Command::Emit { specs, out } => {
+        Command::Emit { specs, out, name } => {
             let specs = specs.unwrap_or_else(|| workspace_root().join("specs"));
             let out = out.unwrap_or_else(|| workspace_root().join("generated"));
             let (specs, common) = emit::load_specs(&specs).map_err(anyhow::Error::msg)?;
-            let (files, changed) = generate::emit_specs(&specs, common.as_ref(), &out)?;
+            let (files, changed) = generate::emit_specs(&specs, common.as_ref(), &out, &name)?;
             println!("{}: {files} files, {changed} changed", out.display());
             Ok(ExitCode::SUCCESS)
         }
@@ -203,6 +211,7 @@ fn roundtrip(pages: &[PathBuf]) -> anyhow::Result<ExitCode> {
         &result.specs,
         result.common.as_ref(),
         &dir.join("feishu-api"),
+        emit::PACKAGE,
     )?;
     emit::write_crate(
         &dir.join("harness"),
