@@ -11,6 +11,7 @@
 //! names the page and line; nothing is dropped silently.
 
 pub mod diag;
+pub mod diff;
 pub mod emit;
 pub mod generate;
 pub mod merge;
