@@ -12,6 +12,7 @@
 
 pub mod cache;
 pub mod diag;
+pub mod diff;
 pub mod emit;
 pub mod generate;
 pub mod lint;

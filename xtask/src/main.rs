@@ -1,11 +1,13 @@
 //! Maintainer commands: `cargo xtask generate`, ...
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
+use std::process::{Command as Process, ExitCode, Stdio};
 
 use clap::{Parser, Subcommand};
+use feishu_codegen::diff::{diff, Side};
 use feishu_codegen::emit;
 use feishu_codegen::emit::roundtrip::{case_line, cases, compare, harness};
-use feishu_codegen::generate::{collect_pages, run};
+use feishu_codegen::generate::{collect_pages, run, Common};
+use feishu_codegen::spec::Spec;
 
 mod bench;
 mod fix_encoding;
@@ -97,6 +99,15 @@ enum Command {
         #[arg(long = "pages", value_name = "DIR")]
         pages: Vec<PathBuf>,
     },
+    /// Compare two sets of specs for the generated crate's users: each
+    /// change per endpoint marked breaking or compatible, then one line
+    /// `semver: major|minor|patch|none`. Exits 0 whatever the verdict.
+    Diff {
+        /// An existing folder of specs, else a git revision (its `specs/`)
+        old: String,
+        /// An existing folder of specs, else a git revision (its `specs/`)
+        new: String,
+    },
 }
 
 fn main() -> anyhow::Result<ExitCode> {
@@ -177,7 +188,129 @@ fn main() -> anyhow::Result<ExitCode> {
             };
             roundtrip(&pages)
         }
+        Command::Diff { old, new } => {
+            let (old_specs, old_common) = load_side(&old)?;
+            let (new_specs, new_common) = load_side(&new)?;
+            let report = diff(
+                Side {
+                    specs: &old_specs,
+                    common: old_common.as_ref(),
+                },
+                Side {
+                    specs: &new_specs,
+                    common: new_common.as_ref(),
+                },
+            );
+            let lines: Vec<String> = report.to_string().lines().map(str::to_owned).collect();
+            print_lines(&lines)?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
+}
+
+/// The specs of `arg`: the folder when one exists by that name, else the
+/// `specs/` folder of git revision `arg` in this workspace's repository.
+fn load_side(arg: &str) -> anyhow::Result<(Vec<Spec>, Option<Common>)> {
+    let path = Path::new(arg);
+    if path.is_dir() {
+        return emit::load_specs(path).map_err(anyhow::Error::msg);
+    }
+    emit::parse_specs(revision_specs(&workspace_root(), arg)?).map_err(anyhow::Error::msg)
+}
+
+/// `specs/**/*.yaml` of `workspace` at git revision `rev`, as (path,
+/// text); empty when the revision has no `specs/` (before there were
+/// specs).
+fn revision_specs(workspace: &Path, rev: &str) -> anyhow::Result<Vec<(PathBuf, String)>> {
+    let git = |args: &[&str]| {
+        let mut command = Process::new("git");
+        command.arg("-C").arg(workspace).args(args);
+        command
+    };
+    let output = git(&["rev-parse", "--verify", "--quiet", "--end-of-options"])
+        .arg(format!("{rev}^{{commit}}"))
+        .stderr(Stdio::null())
+        .output()?;
+    anyhow::ensure!(
+        output.status.success(),
+        "`{rev}` is neither a folder nor a git revision"
+    );
+    let commit = String::from_utf8(output.stdout)?.trim().to_owned();
+    // `./` makes the path relative to the workspace, wherever the
+    // repository's top is.
+    let tree = format!("{commit}:./specs");
+    if !git(&["cat-file", "-e", &tree])
+        .stderr(Stdio::null())
+        .status()?
+        .success()
+    {
+        eprintln!("{rev} has no specs/: comparing with no specs");
+        return Ok(Vec::new());
+    }
+    let output = git(&["ls-tree", "-r", "-z", &tree]).output()?;
+    anyhow::ensure!(
+        output.status.success(),
+        "git ls-tree {tree}: {}",
+        String::from_utf8_lossy(&output.stderr).trim()
+    );
+    // `MODE TYPE OBJECT\tPATH\0` per file.
+    let mut files = Vec::new();
+    for entry in output.stdout.split(|&b| b == 0).filter(|e| !e.is_empty()) {
+        let entry = std::str::from_utf8(entry)?;
+        let Some((meta, file)) = entry.split_once('\t') else {
+            anyhow::bail!("git ls-tree: unexpected line {entry:?}");
+        };
+        let mut meta = meta.split(' ');
+        let (kind, object) = (meta.nth(1), meta.next());
+        if let (Some("blob"), Some(object), true) = (kind, object, file.ends_with(".yaml")) {
+            files.push((object.to_owned(), PathBuf::from("specs").join(file)));
+        }
+    }
+    let texts = cat_blobs(
+        git(&["cat-file", "--batch"]),
+        files.iter().map(|(o, _)| o.as_str()),
+    )?;
+    anyhow::ensure!(texts.len() == files.len(), "git cat-file: objects missing");
+    Ok(files.into_iter().map(|(_, path)| path).zip(texts).collect())
+}
+
+/// The contents of `objects` through one `git cat-file --batch`.
+fn cat_blobs<'a>(
+    mut command: Process,
+    objects: impl Iterator<Item = &'a str>,
+) -> anyhow::Result<Vec<String>> {
+    use std::io::Write;
+    let input: String = objects.map(|o| format!("{o}\n")).collect();
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()?;
+    let mut stdin = child.stdin.take().expect("piped");
+    // Written from a thread so a full stdout pipe cannot stall both sides.
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let output = child.wait_with_output()?;
+    writer.join().expect("the writer does not panic")?;
+    anyhow::ensure!(output.status.success(), "git cat-file --batch failed");
+    // `OBJECT TYPE SIZE\n` + SIZE bytes + `\n` per object.
+    let mut rest = output.stdout.as_slice();
+    let mut texts = Vec::new();
+    while !rest.is_empty() {
+        let end = rest
+            .iter()
+            .position(|&b| b == b'\n')
+            .ok_or_else(|| anyhow::anyhow!("git cat-file: truncated header"))?;
+        let header = std::str::from_utf8(&rest[..end])?;
+        let size: usize = match header.split(' ').collect::<Vec<_>>().as_slice() {
+            [_, "blob", size] => size.parse()?,
+            _ => anyhow::bail!("git cat-file: {header}"),
+        };
+        let body = rest
+            .get(end + 1..end + 1 + size)
+            .ok_or_else(|| anyhow::anyhow!("git cat-file: truncated object"))?;
+        texts.push(String::from_utf8(body.to_vec())?);
+        rest = rest.get(end + 2 + size..).unwrap_or_default();
+    }
+    Ok(texts)
 }
 
 fn workspace_root() -> PathBuf {
@@ -254,4 +387,76 @@ fn roundtrip(pages: &[PathBuf]) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::FAILURE
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A throwaway repository: a commit without `specs/`, then one with a
+    /// spec and the envelope.
+    fn repository() -> PathBuf {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos();
+        let dir = std::env::temp_dir().join(format!("xtask-diff-{}-{nanos}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let git = |args: &[&str]| {
+            let status = Process::new("git")
+                .arg("-C")
+                .arg(&dir)
+                .args(["-c", "user.name=test", "-c", "user.email=test@example.com"])
+                .args(["-c", "commit.gpgsign=false"])
+                .args(args)
+                .stdout(Stdio::null())
+                .status()
+                .unwrap();
+            assert!(status.success(), "git {args:?}");
+        };
+        git(&["init", "--quiet"]);
+        std::fs::write(dir.join("README"), "no specs yet\n").unwrap();
+        git(&["add", "."]);
+        git(&["commit", "--quiet", "-m", "first"]);
+        let spec = dir.join("specs/demo/v1/user");
+        std::fs::create_dir_all(&spec).unwrap();
+        std::fs::write(
+            spec.join("get.yaml"),
+            "id: demo.v1.user.get\nmethod: GET\npath: /open-apis/demo/v1/users/:user_id\n",
+        )
+        .unwrap();
+        std::fs::write(dir.join("specs/README.md"), "not a spec\n").unwrap();
+        std::fs::write(
+            dir.join("specs/_common.yaml"),
+            "sources: []\nenvelope:\n- name: code\n  type: integer\n",
+        )
+        .unwrap();
+        git(&["add", "."]);
+        git(&["commit", "--quiet", "-m", "second"]);
+        dir
+    }
+
+    #[test]
+    fn specs_at_git_revisions() {
+        let dir = repository();
+        let files = revision_specs(&dir, "HEAD").unwrap();
+        let paths: Vec<&Path> = files.iter().map(|(p, _)| p.as_path()).collect();
+        assert_eq!(
+            paths,
+            [
+                Path::new("specs/_common.yaml"),
+                Path::new("specs/demo/v1/user/get.yaml")
+            ]
+        );
+        let (specs, common) = emit::parse_specs(files).unwrap();
+        assert_eq!(specs[0].id, "demo.v1.user.get");
+        assert_eq!(common.unwrap().envelope[0].name, "code");
+        // Before there were specs: none, not an error.
+        assert!(revision_specs(&dir, "HEAD~1").unwrap().is_empty());
+        let error = revision_specs(&dir, "no-such-branch").unwrap_err();
+        assert!(error
+            .to_string()
+            .contains("neither a folder nor a git revision"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

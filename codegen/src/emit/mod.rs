@@ -215,12 +215,26 @@ fn cargo_toml(krate: &Crate, options: &Options) -> String {
 pub fn load_specs(dir: &Path) -> Result<(Vec<Spec>, Option<Common>), String> {
     let mut files = Vec::new();
     walk_ext(dir, "yaml", &mut files).map_err(|e| format!("{}: {e}", dir.display()))?;
-    files.sort();
-    let mut specs = Vec::new();
-    let mut common = None;
+    let mut texts = Vec::new();
     for file in files {
         let text =
             std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+        texts.push((file, text));
+    }
+    parse_specs(texts)
+}
+
+/// Specs and common envelope from `(path, YAML text)` pairs, however they
+/// were read (a folder, a git revision): `_common.yaml` is the envelope,
+/// every other file a spec, taken in path order.
+pub fn parse_specs(
+    files: impl IntoIterator<Item = (PathBuf, String)>,
+) -> Result<(Vec<Spec>, Option<Common>), String> {
+    let mut files: Vec<(PathBuf, String)> = files.into_iter().collect();
+    files.sort();
+    let mut specs = Vec::new();
+    let mut common = None;
+    for (file, text) in files {
         let parse_error = |e: serde_yaml::Error| format!("{}: {e}", file.display());
         if file.file_name().is_some_and(|n| n == "_common.yaml") {
             common = Some(serde_yaml::from_str(&text).map_err(parse_error)?);
