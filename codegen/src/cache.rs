@@ -38,6 +38,12 @@ pub struct PageCache {
     /// How many pages this run found in the cache.
     #[serde(skip)]
     pub hits: usize,
+    /// A hash of this run's pages (labels and contents, in order).
+    #[serde(skip)]
+    pub fingerprint: Hash,
+    /// This run's pages are not the cached ones: the cache needs saving.
+    #[serde(skip)]
+    changed: bool,
 }
 
 impl PageCache {
@@ -54,8 +60,12 @@ impl PageCache {
         }
     }
 
+    /// Saves the cache, unless it holds exactly what `path` holds already.
     pub fn save(&self, path: &Path) -> std::io::Result<()> {
-        save(path, self)
+        if self.changed || !path.exists() {
+            save(path, self)?;
+        }
+        Ok(())
     }
 
     pub fn key(label: &str, bytes: &[u8]) -> String {
@@ -63,24 +73,36 @@ impl PageCache {
         keyed.extend_from_slice(label.as_bytes());
         keyed.push(0);
         keyed.extend_from_slice(bytes);
-        format!("{:032x}", hash(&keyed))
+        hex(hash(&keyed))
     }
 
-    pub fn get(&self, key: &str) -> Option<&PageResult> {
-        self.entries.get(key)
+    /// The cached result of the page with this key, taken out: a run
+    /// takes each page's once, and copying results is what would cost.
+    pub fn take(&mut self, key: &str) -> Option<PageResult> {
+        self.entries.remove(key)
     }
 
-    /// Keeps exactly the results of this run, so the cache never grows
-    /// past the pages it serves.
-    pub fn replace(&mut self, entries: HashMap<String, PageResult>) {
-        self.entries = entries;
+    /// Records this run: `keys` of its pages, in order, their `results`,
+    /// and how many came from the cache. The cache then holds exactly
+    /// these pages, so it never grows past the pages it serves.
+    pub fn update(&mut self, keys: Vec<String>, results: &[PageResult], hits: usize) {
+        self.hits = hits;
+        self.fingerprint = hash(keys.join("\n").as_bytes());
+        // Every page came from the cache and none is left over: what is on
+        // disk is current, and need not be written (or copied) again.
+        self.changed = hits != keys.len() || !self.entries.is_empty();
+        self.entries = if self.changed {
+            keys.into_iter().zip(results.iter().cloned()).collect()
+        } else {
+            HashMap::new()
+        };
     }
 }
 
-/// The files of the crate last emitted to one folder, with the hash of the
-/// specs (and options) they came from.
+/// The files last written to an output folder (the specs, or the crate),
+/// each with a hash of its contents, and a hash of what they were made from.
 #[derive(Default, Serialize, Deserialize)]
-pub struct CrateManifest {
+pub struct Manifest {
     #[serde(with = "hex")]
     salt: Hash,
     #[serde(with = "hex")]
@@ -88,25 +110,24 @@ pub struct CrateManifest {
     files: BTreeMap<PathBuf, String>,
 }
 
-impl CrateManifest {
-    pub fn new(salt: Hash, input: Hash, files: &BTreeMap<PathBuf, String>) -> CrateManifest {
-        CrateManifest {
+impl Manifest {
+    pub fn new(salt: Hash, input: Hash, files: &BTreeMap<PathBuf, String>) -> Manifest {
+        Manifest {
             salt,
             input,
             files: files
                 .iter()
-                .map(|(path, contents)| {
-                    (path.clone(), format!("{:032x}", hash(contents.as_bytes())))
-                })
+                .map(|(path, contents)| (path.clone(), hex(hash(contents.as_bytes()))))
                 .collect(),
         }
     }
 
-    pub fn file_count(&self) -> usize {
-        self.files.len()
+    /// Path (relative to the folder) → hash of the contents, in hex.
+    pub fn files(&self) -> &BTreeMap<PathBuf, String> {
+        &self.files
     }
 
-    pub fn load(path: &Path) -> Option<CrateManifest> {
+    pub fn load(path: &Path) -> Option<Manifest> {
         serde_json::from_slice(&std::fs::read(path).ok()?).ok()
     }
 
@@ -115,17 +136,29 @@ impl CrateManifest {
     }
 
     /// True when this manifest was made by this generator from `input`, and
-    /// `dir` still holds exactly its files, unedited.
-    pub fn is_current(&self, salt: Hash, input: Hash, dir: &Path) -> bool {
+    /// `dir` still holds exactly its files, unedited: none changed or
+    /// missing, and none `unexpected` (given the manifest's files, the ones
+    /// on disk the folder should not have).
+    pub fn is_current(
+        &self,
+        salt: Hash,
+        input: Hash,
+        dir: &Path,
+        unexpected: impl FnOnce(&BTreeMap<PathBuf, String>) -> std::io::Result<Vec<PathBuf>>,
+    ) -> bool {
         if self.salt != salt || self.input != input {
             return false;
         }
-        let on_disk = |relative: &Path| std::fs::read(dir.join(relative)).ok();
-        let unedited = self.files.iter().all(|(relative, expected)| {
-            on_disk(relative).is_some_and(|bytes| format!("{:032x}", hash(&bytes)) == *expected)
+        let files: Vec<(&PathBuf, &String)> = self.files.iter().collect();
+        let unedited = crate::parallel::map(&files, |(relative, expected)| {
+            std::fs::read(dir.join(relative)).is_ok_and(|bytes| hex(hash(&bytes)) == **expected)
         });
-        unedited && crate::emit::stale_sources(dir, &self.files).is_ok_and(|s| s.is_empty())
+        unedited.into_iter().all(|ok| ok) && unexpected(&self.files).is_ok_and(|u| u.is_empty())
     }
+}
+
+fn hex(hash: Hash) -> String {
+    format!("{hash:032x}")
 }
 
 fn save(path: &Path, value: &impl Serialize) -> std::io::Result<()> {

@@ -91,29 +91,32 @@ pub fn run(pages: Vec<PageInput>) -> Run {
 pub fn run_cached(pages: &[PageInput], cache: &mut PageCache, progress: &Progress) -> Run {
     let mut pages: Vec<&PageInput> = pages.iter().collect();
     pages.sort_by(|a, b| a.label.cmp(&b.label));
-    progress.phase("reading pages", pages.len());
     let keyed: Vec<(&PageInput, String)> =
         crate::parallel::map(&pages, |p| (*p, PageCache::key(&p.label, &p.bytes)));
-    let results: Vec<PageResult> = crate::parallel::map(&keyed, |(page, key)| {
-        let result = match cache.get(key) {
-            Some(result) => result.clone(),
-            None => read_page(&page.label, &page.bytes),
-        };
+    let cached: Vec<(&PageInput, Option<PageResult>)> = keyed
+        .iter()
+        .map(|(page, key)| (*page, cache.take(key)))
+        .collect();
+    let misses: Vec<&PageInput> = cached
+        .iter()
+        .filter(|(_, result)| result.is_none())
+        .map(|(page, _)| *page)
+        .collect();
+    progress.phase("reading pages", misses.len());
+    let mut read = crate::parallel::map(&misses, |page| {
+        let result = read_page(&page.label, &page.bytes);
         progress.tick();
         result
-    });
+    })
+    .into_iter();
     progress.finish();
-    cache.hits = keyed
-        .iter()
-        .filter(|(_, key)| cache.get(key).is_some())
-        .count();
-    cache.replace(
-        keyed
-            .into_iter()
-            .map(|(_, key)| key)
-            .zip(results.iter().cloned())
-            .collect(),
-    );
+    let hits = cached.len() - misses.len();
+    let results: Vec<PageResult> = cached
+        .into_iter()
+        .map(|(_, result)| result.unwrap_or_else(|| read.next().expect("a result per miss")))
+        .collect();
+    let keys: Vec<String> = keyed.into_iter().map(|(_, key)| key).collect();
+    cache.update(keys, &results, hits);
     let mut run = Run {
         pages: pages.len(),
         ..Run::default()
@@ -220,10 +223,11 @@ pub fn spec_path(spec: &Spec) -> PathBuf {
 
 /// The files a run writes under the specs folder, path → contents.
 pub fn spec_files(run: &Run) -> BTreeMap<PathBuf, String> {
-    let mut files = BTreeMap::new();
-    for spec in &run.specs {
-        files.insert(spec_path(spec), spec.to_yaml());
-    }
+    // Writing YAML costs about as much as reading the pages: all cores.
+    let mut files: BTreeMap<PathBuf, String> =
+        crate::parallel::map(&run.specs, |spec| (spec_path(spec), spec.to_yaml()))
+            .into_iter()
+            .collect();
     if let Some(common) = &run.common {
         let yaml = serde_yaml::to_string(common).expect("the envelope serialises");
         files.insert(PathBuf::from("_common.yaml"), yaml);
@@ -243,18 +247,28 @@ pub fn write_specs(dir: &Path, files: &BTreeMap<PathBuf, String>) -> std::io::Re
     if dir.exists() {
         remove_empty_dirs(dir)?;
     }
-    for (relative, contents) in files {
+    Ok(changed + write_changed(dir, files)?)
+}
+
+/// Writes each of `files` under `dir` whose contents differ from what is
+/// there (a file left as it was keeps its timestamp, so cargo does not
+/// rebuild for nothing). Returns how many were written.
+pub fn write_changed(dir: &Path, files: &BTreeMap<PathBuf, String>) -> std::io::Result<usize> {
+    let files: Vec<(&PathBuf, &String)> = files.iter().collect();
+    let written = crate::parallel::map(&files, |(relative, contents)| {
         let path = dir.join(relative);
-        if std::fs::read_to_string(&path).ok().as_deref() == Some(contents.as_str()) {
-            continue;
+        if std::fs::read(&path).is_ok_and(|bytes| bytes == contents.as_bytes()) {
+            return Ok(false);
         }
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|e| at(parent, e))?;
         }
         std::fs::write(&path, contents).map_err(|e| at(&path, e))?;
-        changed += 1;
-    }
-    Ok(changed)
+        Ok(true)
+    });
+    written
+        .into_iter()
+        .try_fold(0, |n, w: std::io::Result<bool>| Ok(n + usize::from(w?)))
 }
 
 /// Spec files under `dir` that the run does not produce (paths relative to

@@ -24,9 +24,12 @@ pub fn bench(pages: &[PathBuf], runs: usize, scratch: &Path) -> anyhow::Result<V
     let pulldown = best_of(runs, || {
         std::hint::black_box(pulldown_pass(&inputs));
     });
+    let mut yaml = Duration::MAX;
     let read = best_of(runs, || {
         let run = run(clone(&inputs));
+        let start = Instant::now();
         std::hint::black_box(spec_files(&run));
+        yaml = yaml.min(start.elapsed());
     });
     let args = Args {
         pages: pages.to_vec(),
@@ -61,6 +64,7 @@ pub fn bench(pages: &[PathBuf], runs: usize, scratch: &Path) -> anyhow::Result<V
         ),
         format!("(a) pulldown-cmark pass       {:>8.3} s", seconds(pulldown)),
         format!("(b) read into specs           {:>8.3} s", seconds(read)),
+        format!("    of which writing YAML     {:>8.3} s", seconds(yaml)),
         format!("(c) full generate             {:>8.3} s", seconds(full)),
         format!(
             "(d) no-change regenerate      {:>8.3} s",

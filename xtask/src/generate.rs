@@ -1,10 +1,11 @@
 //! `cargo xtask generate`: pages → specs → crate, or with `--check`, the
 //! files that are out of date.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use feishu_codegen::cache::{self, CrateManifest, PageCache};
+use feishu_codegen::cache::{self, Manifest, PageCache};
 use feishu_codegen::emit::{self, Options};
 use feishu_codegen::generate::{
     collect_pages, run_cached, spec_files, stale_files, unproduced_specs, write_specs, Common, Run,
@@ -56,24 +57,51 @@ pub fn generate(args: &Args) -> anyhow::Result<Generated> {
     ));
     let mut page_cache = PageCache::load(&cache_file, salt);
     let result = run_cached(&inputs, &mut page_cache, &progress);
-    let specs = spec_files(&result);
     let mut report = vec![Summary(&result).to_string()];
     let mut stale = Vec::new();
+
+    // Each output folder is left alone when its manifest says it holds
+    // what the same input gave last time: no YAML written, nothing emitted.
+    let specs = Output::new(&args.specs, "specs", args, salt)?;
+    let spec_hashes = match specs.current(page_cache.fingerprint, |files| {
+        unproduced_specs(&args.specs, files)
+    }) {
+        Some(manifest) => manifest.files().clone(),
+        None => {
+            let files = spec_files(&result);
+            if args.check {
+                let unproduced = unproduced_specs(&args.specs, &files)?;
+                stale.extend(specs.stale(&files, unproduced));
+            } else {
+                write_specs(&args.specs, &files)?;
+            }
+            specs.record(page_cache.fingerprint, &files)?
+        }
+    };
+
+    let options = options(&args.out, &args.name)?;
+    let krate = Output::new(&args.out, "crate", args, salt)?;
+    let crate_input = crate_input(&spec_hashes, &options);
+    let (files, changed) =
+        match krate.current(crate_input, |files| emit::stale_sources(&args.out, files)) {
+            Some(manifest) => (manifest.files().len(), 0),
+            None => {
+                progress.phase("emitting the crate", 1);
+                let files = emit::emit(&result.specs, result.common.as_ref(), &options);
+                progress.finish();
+                let changed = if args.check {
+                    let unproduced = emit::stale_sources(&args.out, &files)?;
+                    stale.extend(krate.stale(&files, unproduced));
+                    0
+                } else {
+                    emit::write_crate(&args.out, &files)?
+                };
+                krate.record(crate_input, &files)?;
+                (files.len(), changed)
+            }
+        };
+
     if args.check {
-        let unproduced = unproduced_specs(&args.specs, &specs)?;
-        stale.extend(
-            stale_files(&args.specs, &specs, unproduced)
-                .into_iter()
-                .map(|(path, how)| (args.specs.join(path), how)),
-        );
-        stale.extend(stale_crate(
-            &result,
-            &specs,
-            &args.out,
-            &args.name,
-            &args.cache,
-            salt,
-        )?);
         report.extend(
             stale
                 .iter()
@@ -88,16 +116,6 @@ pub fn generate(args: &Args) -> anyhow::Result<Generated> {
             )
         });
     } else {
-        write_specs(&args.specs, &specs)?;
-        let (files, changed) = emit_crate(
-            &result,
-            &specs,
-            &args.out,
-            &args.name,
-            &args.cache,
-            salt,
-            &progress,
-        )?;
         report.push(format!(
             "{}: {files} files, {changed} changed",
             shown(&args.out)
@@ -161,14 +179,18 @@ pub fn cache_dir() -> PathBuf {
 /// The crate `name` written to `out`: its path to the runtime crate, and
 /// whether it needs a workspace of its own.
 pub fn options(out: &Path, name: &str) -> anyhow::Result<Options> {
-    std::fs::create_dir_all(out)?;
-    let out_abs = out.canonicalize()?;
+    let out_abs = absolute(out)?;
     let root = workspace_root().canonicalize()?;
     Ok(Options {
         package: name.to_owned(),
         runtime_path: emit::relative_path(&out_abs, &root.join("runtime")),
         standalone: !workspace_members(&root)?.contains(&out_abs),
     })
+}
+
+/// `path` made absolute, through its links when it exists.
+fn absolute(path: &Path) -> std::io::Result<PathBuf> {
+    path.canonicalize().or_else(|_| std::path::absolute(path))
 }
 
 /// The folders `members` of the workspace's Cargo.toml lists (`generated/`,
@@ -189,85 +211,74 @@ fn workspace_members(root: &Path) -> anyhow::Result<Vec<PathBuf>> {
         .collect())
 }
 
-/// What the crate's files are made from: the spec files and the options.
-fn crate_input(
-    spec_files: &std::collections::BTreeMap<PathBuf, String>,
-    options: &Options,
-) -> cache::Hash {
-    let mut bytes = format!(
+/// What the crate's files are made from: the spec files (by hash) and the
+/// options.
+fn crate_input(spec_hashes: &BTreeMap<PathBuf, String>, options: &Options) -> cache::Hash {
+    let mut text = format!(
         "{}\n{}\n{}\n",
         options.package, options.runtime_path, options.standalone
-    )
-    .into_bytes();
-    for (path, contents) in spec_files {
-        bytes.extend_from_slice(path.to_string_lossy().as_bytes());
-        bytes.push(0);
-        bytes.extend_from_slice(contents.as_bytes());
-        bytes.push(0);
+    );
+    for (path, hash) in spec_hashes {
+        text.push_str(&format!("{}\0{hash}\n", path.display()));
     }
-    cache::hash(&bytes)
+    cache::hash(text.as_bytes())
 }
 
-fn manifest_file(cache: &Path, out: &Path) -> anyhow::Result<PathBuf> {
-    let out_abs = out.canonicalize()?;
-    Ok(cache.join(format!(
-        "crate-{:032x}.json",
-        cache::hash(out_abs.to_string_lossy().as_bytes())
-    )))
-}
-
-/// Writes the crate for the run to `out`, unless the crate last written
-/// there came from the same specs and is unedited. Returns (files, changed).
-fn emit_crate(
-    run: &Run,
-    spec_files: &std::collections::BTreeMap<PathBuf, String>,
-    out: &Path,
-    name: &str,
-    cache: &Path,
+/// An output folder and its manifest in the cache.
+struct Output<'a> {
+    dir: &'a Path,
+    manifest: PathBuf,
     salt: cache::Hash,
-    progress: &Progress,
-) -> anyhow::Result<(usize, usize)> {
-    let options = options(out, name)?;
-    let input = crate_input(spec_files, &options);
-    let manifest_file = manifest_file(cache, out)?;
-    if let Some(manifest) = CrateManifest::load(&manifest_file) {
-        if manifest.is_current(salt, input, out) {
-            return Ok((manifest.file_count(), 0));
+    /// `--check`: compare, never write (not even the manifest).
+    check: bool,
+}
+
+impl<'a> Output<'a> {
+    fn new(dir: &'a Path, kind: &str, args: &Args, salt: cache::Hash) -> anyhow::Result<Self> {
+        let key = cache::hash(absolute(dir)?.to_string_lossy().as_bytes());
+        Ok(Output {
+            dir,
+            manifest: args.cache.join(format!("{kind}-{key:032x}.json")),
+            salt,
+            check: args.check,
+        })
+    }
+
+    /// The manifest, when the folder holds what `input` gave last time.
+    fn current(
+        &self,
+        input: cache::Hash,
+        unexpected: impl FnOnce(&BTreeMap<PathBuf, String>) -> std::io::Result<Vec<PathBuf>>,
+    ) -> Option<Manifest> {
+        Manifest::load(&self.manifest)
+            .filter(|m| m.is_current(self.salt, input, self.dir, unexpected))
+    }
+
+    /// The folder's files that differ from `files`, with their paths.
+    fn stale(
+        &self,
+        files: &BTreeMap<PathBuf, String>,
+        unproduced: Vec<PathBuf>,
+    ) -> Vec<(PathBuf, Stale)> {
+        stale_files(self.dir, files, unproduced)
+            .into_iter()
+            .map(|(path, how)| (self.dir.join(path), how))
+            .collect()
+    }
+
+    /// Records that the folder now holds `files`, made from `input`;
+    /// returns their hashes.
+    fn record(
+        &self,
+        input: cache::Hash,
+        files: &BTreeMap<PathBuf, String>,
+    ) -> anyhow::Result<BTreeMap<PathBuf, String>> {
+        let manifest = Manifest::new(self.salt, input, files);
+        if !self.check {
+            manifest.save(&self.manifest)?;
         }
+        Ok(manifest.files().clone())
     }
-    progress.phase("emitting the crate", 1);
-    let files = emit::emit(&run.specs, run.common.as_ref(), &options);
-    progress.finish();
-    let changed = emit::write_crate(out, &files)?;
-    CrateManifest::new(salt, input, &files).save(&manifest_file)?;
-    Ok((files.len(), changed))
-}
-
-/// The crate's files under `out` that differ from what the run gives.
-fn stale_crate(
-    run: &Run,
-    spec_files: &std::collections::BTreeMap<PathBuf, String>,
-    out: &Path,
-    name: &str,
-    cache: &Path,
-    salt: cache::Hash,
-) -> anyhow::Result<Vec<(PathBuf, Stale)>> {
-    if !out.exists() {
-        return Ok(vec![(out.to_path_buf(), Stale::Missing)]);
-    }
-    let options = options(out, name)?;
-    let input = crate_input(spec_files, &options);
-    if CrateManifest::load(&manifest_file(cache, out)?)
-        .is_some_and(|m| m.is_current(salt, input, out))
-    {
-        return Ok(Vec::new());
-    }
-    let files = emit::emit(&run.specs, run.common.as_ref(), &options);
-    let unproduced = emit::stale_sources(out, &files)?;
-    Ok(stale_files(out, &files, unproduced)
-        .into_iter()
-        .map(|(path, how)| (out.join(path), how))
-        .collect())
 }
 
 /// Emits `specs` (already written) to `out`, for `cargo xtask emit`.

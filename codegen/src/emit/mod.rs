@@ -256,18 +256,7 @@ pub fn write_crate(dir: &Path, files: &BTreeMap<PathBuf, String>) -> std::io::Re
     if dir.join("src").exists() {
         remove_empty_dirs(&dir.join("src"))?;
     }
-    for (relative, contents) in files {
-        let path = dir.join(relative);
-        if std::fs::read_to_string(&path).ok().as_deref() == Some(contents.as_str()) {
-            continue;
-        }
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        std::fs::write(&path, contents)?;
-        changed += 1;
-    }
-    Ok(changed)
+    Ok(changed + crate::generate::write_changed(dir, files)?)
 }
 
 /// The `.rs` files under `dir/src` that are not among `files` (paths

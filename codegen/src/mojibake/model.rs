@@ -3,7 +3,7 @@
 //! character n-gram model learned from clean text (the pages' wording and
 //! Markdown around it: `| 参数名 |` versus `参数后再`).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::OnceLock;
 
 use jieba_rs::Jieba;

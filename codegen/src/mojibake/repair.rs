@@ -4,7 +4,7 @@
 //! text on both sides of the run as context, so that a short word is read
 //! in context rather than one character at a time.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::model::{is_ideograph, key, LanguageModel, NGrams, MAX_WORD, ORDER};
 use super::slots::{slots, Slot};
@@ -65,8 +65,8 @@ pub fn repair(garbled: &str, model: &LanguageModel) -> Repaired {
     let mut scorer = Scorer {
         model,
         page,
-        chars: HashMap::new(),
-        words: HashMap::new(),
+        chars: HashMap::default(),
+        words: HashMap::default(),
     };
     resolve(&slots, &mut choice, &mut scorer);
     Repaired {
@@ -118,7 +118,8 @@ struct Scorer<'m> {
     model: &'m LanguageModel,
     page: NGrams,
     chars: HashMap<u128, f64>,
-    words: HashMap<String, Option<f64>>,
+    /// By [`key`] of the word's characters.
+    words: HashMap<u128, Option<f64>>,
 }
 
 /// A reading of a run up to some position: the candidates picked for its
@@ -144,9 +145,12 @@ impl Scorer<'_> {
     /// P(c).
     fn char_logp(&mut self, history: &[char], c: char) -> f64 {
         let history = &history[history.len().saturating_sub(ORDER - 1)..];
-        let mut gram = history.to_vec();
-        gram.push(c);
-        let cache_key = key(&gram);
+        // On the stack: this runs for every candidate of every state.
+        let mut buffer = ['\0'; ORDER];
+        buffer[..history.len()].copy_from_slice(history);
+        buffer[history.len()] = c;
+        let gram = &buffer[..=history.len()];
+        let cache_key = key(gram);
         if let Some(&score) = self.chars.get(&cache_key) {
             return score;
         }
@@ -174,12 +178,15 @@ impl Scorer<'_> {
         score
     }
 
-    fn word_logp(&mut self, word: &str, len: usize) -> Option<f64> {
-        if let Some(&score) = self.words.get(word) {
+    fn word_logp(&mut self, word: &[char]) -> Option<f64> {
+        let cache_key = key(word);
+        if let Some(&score) = self.words.get(&cache_key) {
             return score;
         }
-        let score = self.model.word_logp(word, len);
-        self.words.insert(word.to_owned(), score);
+        let score = self
+            .model
+            .word_logp(&word.iter().collect::<String>(), word.len());
+        self.words.insert(cache_key, score);
         score
     }
 
@@ -218,7 +225,8 @@ impl Scorer<'_> {
 
         let n = run.len();
         let mut states: Vec<Vec<State>> = (0..=n).map(|_| Vec::new()).collect();
-        let mut index: Vec<HashMap<Vec<usize>, usize>> = (0..=n).map(|_| HashMap::new()).collect();
+        let mut index: Vec<HashMap<Vec<usize>, usize>> =
+            (0..=n).map(|_| HashMap::default()).collect();
         states[0].push(State {
             picks: Vec::new(),
             score: 0.0,
@@ -252,9 +260,7 @@ impl Scorer<'_> {
                         })
                         .collect();
                     let word: Vec<char> = (0..len).map(|i| candidates[p + i][picks[i]]).collect();
-                    let Some(mut word_score) =
-                        self.word_logp(&word.iter().collect::<String>(), len)
-                    else {
+                    let Some(mut word_score) = self.word_logp(&word) else {
                         continue;
                     };
                     if len == 1 && matches!(run[p], Slot::Broken(_)) {
@@ -267,21 +273,24 @@ impl Scorer<'_> {
                     }
                     for s in 0..states[p].len() {
                         let state = &states[p][s];
-                        let mut text: Vec<char> = left.to_vec();
+                        // Only the last ORDER - 1 characters are history.
+                        let mut text = History::default();
                         let first = p - state.picks.len();
-                        text.extend(
+                        for &c in left.iter().chain(
                             state
                                 .picks
                                 .iter()
                                 .enumerate()
-                                .map(|(i, &k)| candidates[first + i][k]),
-                        );
+                                .map(|(i, &k)| &candidates[first + i][k]),
+                        ) {
+                            text.push(c);
+                        }
                         let mut score = state.score + WORD_WEIGHT * word_score;
                         let mut all_picks = state.picks.clone();
                         all_picks.extend_from_slice(&picks);
                         let tail = if q == n { right } else { &[] };
                         for &c in word.iter().chain(tail) {
-                            score += self.char_logp(&text, c);
+                            score += self.char_logp(text.chars(), c);
                             text.push(c);
                         }
                         let keep = all_picks.split_off(all_picks.len().saturating_sub(ORDER - 1));
@@ -329,6 +338,28 @@ impl Scorer<'_> {
             (q, state) = (back.from, back.state);
         }
         out
+    }
+}
+
+/// The last characters of a reading, as many as the n-grams look back.
+#[derive(Default)]
+struct History {
+    chars: [char; ORDER - 1],
+    len: usize,
+}
+
+impl History {
+    fn push(&mut self, c: char) {
+        if self.len == self.chars.len() {
+            self.chars.rotate_left(1);
+            self.len -= 1;
+        }
+        self.chars[self.len] = c;
+        self.len += 1;
+    }
+
+    fn chars(&self) -> &[char] {
+        &self.chars[..self.len]
     }
 }
 
