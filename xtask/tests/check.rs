@@ -70,3 +70,46 @@ fn check_names_each_stale_file_and_writes_nothing() {
     assert_eq!(std::fs::read_to_string(&spec).unwrap(), edited);
     assert!(!dir.join("crate/src/lib.rs").exists());
 }
+
+#[test]
+fn lint_counts_the_seed_pages_defects_by_kind() {
+    let output = xtask(&["lint", "--format", "short"], &workspace());
+    assert!(output.status.success());
+    let report = stdout(&output);
+    assert!(report.contains(
+        "pages/003_1bc0580f26dcf40c.txt:81:22: warning[invalid-json]: the JSON example is not valid JSON (invalid escape); read leniently"
+    ));
+    assert!(report.contains("\n  invalid-json            2\n"));
+    assert!(report
+        .trim_end()
+        .ends_with("lint: 2 defects on 1 of 5 pages"));
+}
+
+#[test]
+fn generate_reports_as_json_for_tools() {
+    let output = xtask(&["generate", "--check", "--format", "json"], &workspace());
+    let report: serde_json::Value =
+        serde_json::from_slice(&output.stdout).expect("one JSON document");
+    assert_eq!(report["summary"]["endpoints"], 3);
+    assert_eq!(report["stale"], serde_json::json!([]));
+    let first = &report["diagnostics"][0];
+    assert_eq!(first["page"], "pages/000_5ac47c7abc4fea8c.txt");
+    assert_eq!(first["severity"], "warning");
+}
+
+#[test]
+fn bench_prints_each_time_and_the_ratios() {
+    let output = xtask(&["bench", "--runs", "1"], &workspace());
+    assert!(output.status.success());
+    let report = stdout(&output);
+    for label in [
+        "(a) pulldown-cmark pass",
+        "(b) read into specs",
+        "(c) full generate",
+        "(d) no-change regenerate",
+        "parse/pulldown = ",
+        "no-change/generate = ",
+    ] {
+        assert!(report.contains(label), "`{label}` not in:\n{report}");
+    }
+}
