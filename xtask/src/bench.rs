@@ -9,8 +9,10 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use feishu_codegen::generate::{collect_pages, run, spec_files, PageInput};
+use feishu_codegen::cache::PageCache;
+use feishu_codegen::generate::{collect_pages, run_cached, spec_files, PageInput};
 use feishu_codegen::parallel;
+use feishu_codegen::progress::Progress;
 use pulldown_cmark::{Options, Parser};
 
 use crate::generate::{generate, Args};
@@ -26,7 +28,7 @@ pub fn bench(pages: &[PathBuf], runs: usize, scratch: &Path) -> anyhow::Result<V
     });
     let mut yaml = Duration::MAX;
     let read = best_of(runs, || {
-        let run = run(clone(&inputs));
+        let run = run_cached(&inputs, &mut PageCache::default(), &Progress::hidden());
         let start = Instant::now();
         std::hint::black_box(spec_files(&run));
         yaml = yaml.min(start.elapsed());
@@ -91,16 +93,6 @@ fn pulldown_pass(pages: &[PageInput]) -> usize {
     })
     .into_iter()
     .sum()
-}
-
-fn clone(pages: &[PageInput]) -> Vec<PageInput> {
-    pages
-        .iter()
-        .map(|p| PageInput {
-            label: p.label.clone(),
-            bytes: p.bytes.clone(),
-        })
-        .collect()
 }
 
 fn best_of(runs: usize, mut f: impl FnMut()) -> Duration {
