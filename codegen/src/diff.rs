@@ -334,6 +334,7 @@ fn rust_view(side: Side) -> HashMap<String, RustEndpoint> {
                         let section = match rf.location {
                             Location::Path => 0,
                             Location::Query => 1,
+                            Location::Header => 2,
                             Location::Body => 3,
                         };
                         walk_rust(&rf.field, section, "", &types, &mut fields, 0);

@@ -338,7 +338,9 @@ impl Client {
 
     fn prepare<E: Endpoint, F: crate::ApiErrorCode>(&self, req: &E) -> Result<Prepared, Error<F>> {
         let path = path::expand(E::PATH, &req.path_params()).map_err(Error::InvalidRequest)?;
-        let mut url = self.inner.url(&path)?;
+        let base = endpoint_base(&self.inner.base_url, E::BASE_URL);
+        let mut url = Url::parse(&format!("{base}{path}"))
+            .map_err(|e| Error::InvalidRequest(format!("bad URL for {path:?}: {e}")))?;
         let query = req.query();
         if !query.is_empty() {
             let mut pairs = url.query_pairs_mut();
@@ -355,8 +357,18 @@ impl Client {
             method: E::METHOD,
             url,
             tokens: E::TOKENS,
+            headers: req.headers(),
             body,
         })
+    }
+}
+
+/// Where an endpoint's calls go: to its own host when it has one and the
+/// client is on Feishu's default base URL, else to the client's.
+fn endpoint_base<'a>(client: &'a str, endpoint: Option<&'a str>) -> &'a str {
+    match endpoint {
+        Some(own) if client == FEISHU => own.trim_end_matches('/'),
+        _ => client,
     }
 }
 
@@ -440,5 +452,22 @@ impl Auth {
         } else {
             Auth::None
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_endpoint_on_its_own_host_is_called_there_only_from_feishu() {
+        let own = Some("https://www.feishu.cn/");
+        assert_eq!(endpoint_base(FEISHU, own), "https://www.feishu.cn");
+        assert_eq!(endpoint_base(FEISHU, None), FEISHU);
+        assert_eq!(
+            endpoint_base("http://127.0.0.1:8080", own),
+            "http://127.0.0.1:8080"
+        );
+        assert_eq!(endpoint_base(LARK, own), LARK);
     }
 }

@@ -72,6 +72,11 @@ pub trait Endpoint {
     const PATH: &'static str;
     /// The tokens the endpoint accepts, from its spec.
     const TOKENS: &'static [TokenKind];
+    /// The host of an endpoint outside the Open Platform's
+    /// (`https://www.feishu.cn` for some older ones). Used when the client
+    /// is on the default Feishu base URL; a client pointed elsewhere (Lark,
+    /// a proxy, a test server) sends every call to its own.
+    const BASE_URL: Option<&'static str> = None;
 
     /// The envelope's `data`: any `DeserializeOwned` type, or [`Download`]
     /// for endpoints that answer with a file. An endpoint without data uses
@@ -89,6 +94,12 @@ pub trait Endpoint {
     /// Query parameters, values unencoded; an array is one pair per element
     /// with the same name. Leave out unset optional parameters.
     fn query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+
+    /// Headers the page documents beyond `Authorization` and
+    /// `Content-Type` (which the runtime sets). Leave out unset optional ones.
+    fn headers(&self) -> Vec<(&'static str, String)> {
         Vec::new()
     }
 

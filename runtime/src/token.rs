@@ -263,6 +263,7 @@ impl Inner {
                 method: Method::Post,
                 url: self.url(path)?,
                 tokens: &[],
+                headers: Vec::new(),
                 body: Body::json(&body).map_err(|e| Error::InvalidRequest(e.to_string()))?,
             };
             tracing::debug!("fetching access token");

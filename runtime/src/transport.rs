@@ -28,6 +28,8 @@ pub(crate) struct Prepared {
     pub method: Method,
     pub url: Url,
     pub tokens: &'static [TokenKind],
+    /// The endpoint's own headers.
+    pub headers: Vec<(&'static str, String)>,
     pub body: Body,
 }
 
@@ -121,6 +123,9 @@ impl Inner {
                 USER_AGENT,
                 concat!("feishu-runtime/", env!("CARGO_PKG_VERSION")),
             );
+        for (name, value) in &p.headers {
+            request = request.header(*name, value);
+        }
         if let Some(token) = token {
             // `bearer_auth` marks the header sensitive, so reqwest never logs it.
             request = request.bearer_auth(token.expose());

@@ -601,6 +601,30 @@ async fn a_download_gives_bytes_and_filename() {
 }
 
 #[tokio::test]
+async fn documented_headers_are_sent_and_unset_ones_left_out() {
+    let server = MockServer::start().await;
+    mount_tenant_token(&server, 1).await;
+    Mock::given(method("GET"))
+        .and(path("/open-apis/drive/v1/files/boxcn1/download"))
+        .and(header("Range", "bytes=0-3"))
+        .respond_with(ResponseTemplate::new(206).set_body_raw(&b"%PDF"[..], "application/pdf"))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let client = client(&server);
+    let mut req = DownloadFileRequest::new("boxcn1".into());
+    req.range = Some("bytes=0-3".into());
+    assert_eq!(&client.call(&req).await.unwrap().bytes[..], b"%PDF");
+
+    req.range = None;
+    let _ = client.call(&req).await;
+    let requests = server.received_requests().await.unwrap();
+    let last = requests.last().unwrap();
+    assert!(last.headers.get("range").is_none());
+}
+
+#[tokio::test]
 async fn a_download_error_is_the_endpoints_typed_error() {
     let server = MockServer::start().await;
     mount_tenant_token(&server, 1).await;

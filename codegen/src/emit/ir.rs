@@ -36,6 +36,8 @@ pub struct Endpoint {
     pub doc: String,
     pub method: String,
     pub path: String,
+    /// The host, when not the Open Platform's.
+    pub base_url: String,
     pub tokens: Vec<AccessToken>,
     pub request: Request,
     pub response: Response,
@@ -53,6 +55,8 @@ pub struct Request {
 pub enum Location {
     Path,
     Query,
+    /// A header the page documents beyond the two the runtime sets.
+    Header,
     Body,
 }
 

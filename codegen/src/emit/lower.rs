@@ -126,9 +126,21 @@ fn endpoint(
     };
     let mut scope = Scope::default();
     let mut fields = Vec::new();
+    // The runtime sets these two from the token and the body.
+    let headers: Vec<spec::Field> = spec
+        .request
+        .headers
+        .iter()
+        .filter(|h| {
+            !h.name.eq_ignore_ascii_case("Authorization")
+                && !h.name.eq_ignore_ascii_case("Content-Type")
+        })
+        .cloned()
+        .collect();
     let located = [
         (&spec.request.path, Location::Path),
         (&spec.request.query, Location::Query),
+        (&headers, Location::Header),
         (&spec.request.body, Location::Body),
     ];
     for (list, location) in located {
@@ -166,6 +178,7 @@ fn endpoint(
         doc: doc::endpoint(spec),
         method: spec.method.clone(),
         path: spec.path.clone(),
+        base_url: spec.base_url.clone(),
         tokens: spec.access_tokens.clone(),
         request: Request {
             name: request,

@@ -507,38 +507,11 @@ fn endpoint_impl(e: &Endpoint) -> TokenStream {
         }
     });
 
-    let query_fields: Vec<&Field> = r
-        .fields
-        .iter()
-        .filter(|f| f.location == Location::Query)
-        .map(|f| &f.field)
-        .collect();
-    let query = (!query_fields.is_empty()).then(|| {
-        let pushes = query_fields.iter().map(|f| {
-            let wire = &f.wire;
-            let field = ident(&f.name);
-            match (&f.ty, f.optional) {
-                (Ty::List(inner), _) => {
-                    let each = to_text(quote!(value), inner);
-                    quote!(for value in &self.#field { query.push((#wire, #each)); })
-                }
-                (t, true) => {
-                    let each = to_text(quote!(value), t);
-                    quote!(if let ::std::option::Option::Some(value) = &self.#field { query.push((#wire, #each)); })
-                }
-                (t, false) => {
-                    let value = to_text(quote!(&self.#field), t);
-                    quote!(query.push((#wire, #value));)
-                }
-            }
-        });
-        quote! {
-            fn query(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-                let mut query = ::std::vec::Vec::new();
-                #(#pushes)*
-                query
-            }
-        }
+    let query = pairs(r, Location::Query, quote!(query));
+    let headers = pairs(r, Location::Header, quote!(headers));
+    let base_url = (!e.base_url.is_empty()).then(|| {
+        let url = &e.base_url;
+        quote!(const BASE_URL: ::std::option::Option<&'static str> = ::std::option::Option::Some(#url);)
     });
 
     let body = match r.body {
@@ -557,13 +530,54 @@ fn endpoint_impl(e: &Endpoint) -> TokenStream {
             const METHOD: ::feishu_runtime::Method = ::feishu_runtime::Method::#method;
             const PATH: &'static str = #path;
             const TOKENS: &'static [::feishu_runtime::TokenKind] = &[#(#tokens),*];
+            #base_url
             type Response = #response;
             type Error = #error;
             #path_params
             #query
+            #headers
             #body
         }
     }
+}
+
+/// `fn query` or `fn headers`: (wire name, text) for each field at
+/// `location`; a list gives a pair per element, an unset option none.
+fn pairs(r: &Request, location: Location, method: TokenStream) -> Option<TokenStream> {
+    let fields: Vec<&Field> = r
+        .fields
+        .iter()
+        .filter(|f| f.location == location)
+        .map(|f| &f.field)
+        .collect();
+    if fields.is_empty() {
+        return None;
+    }
+    let pushes = fields.iter().map(|f| {
+        let wire = &f.wire;
+        let field = ident(&f.name);
+        match (&f.ty, f.optional) {
+            (Ty::List(inner), _) => {
+                let each = to_text(quote!(value), inner);
+                quote!(for value in &self.#field { pairs.push((#wire, #each)); })
+            }
+            (t, true) => {
+                let each = to_text(quote!(value), t);
+                quote!(if let ::std::option::Option::Some(value) = &self.#field { pairs.push((#wire, #each)); })
+            }
+            (t, false) => {
+                let value = to_text(quote!(&self.#field), t);
+                quote!(pairs.push((#wire, #value));)
+            }
+        }
+    });
+    Some(quote! {
+        fn #method(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
+            let mut pairs = ::std::vec::Vec::new();
+            #(#pushes)*
+            pairs
+        }
+    })
 }
 
 /// Text fields as their text (structures as JSON), files as file parts;

@@ -140,11 +140,11 @@ impl ::feishu_runtime::Endpoint for CreateNationalIdTypeRequest {
     type Response = CreateNationalIdTypeData;
     type Error = ::feishu_runtime::NoCodes;
     fn query(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-        let mut query = ::std::vec::Vec::new();
+        let mut pairs = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &self.client_token {
-            query.push(("client_token", ::std::string::ToString::to_string(value)));
+            pairs.push(("client_token", ::std::string::ToString::to_string(value)));
         }
-        query
+        pairs
     }
     fn body(
         &self,

@@ -177,12 +177,12 @@ impl ::feishu_runtime::Endpoint for CreateIdentityRequest {
     type Response = CreateIdentityData;
     type Error = CreateIdentityError;
     fn query(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-        let mut query = ::std::vec::Vec::new();
-        query.push(("user_id", ::std::string::ToString::to_string(&self.user_id)));
+        let mut pairs = ::std::vec::Vec::new();
+        pairs.push(("user_id", ::std::string::ToString::to_string(&self.user_id)));
         if let ::std::option::Option::Some(value) = &self.user_id_type {
-            query.push(("user_id_type", ::std::string::ToString::to_string(value)));
+            pairs.push(("user_id_type", ::std::string::ToString::to_string(value)));
         }
-        query
+        pairs
     }
     fn body(
         &self,

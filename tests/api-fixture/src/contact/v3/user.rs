@@ -65,10 +65,10 @@ impl ::feishu_runtime::Endpoint for GetUserRequest {
         ::std::vec![("user_id", ::std::string::ToString::to_string(& self.user_id))]
     }
     fn query(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-        let mut query = ::std::vec::Vec::new();
+        let mut pairs = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &self.user_id_type {
-            query.push(("user_id_type", ::std::string::ToString::to_string(value)));
+            pairs.push(("user_id_type", ::std::string::ToString::to_string(value)));
         }
-        query
+        pairs
     }
 }

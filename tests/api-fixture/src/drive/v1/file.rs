@@ -14,11 +14,18 @@ pub struct DownloadFileRequest {
     ///
     /// Example: `boxcn1`
     pub file_token: ::std::string::String,
+    /// 只下载文件的一部分
+    ///
+    /// Example: `bytes=0-1023`
+    pub range: ::std::option::Option<::std::string::String>,
 }
 impl DownloadFileRequest {
     /// A request with the required fields; set optional ones on the result.
     pub fn new(file_token: ::std::string::String) -> Self {
-        Self { file_token }
+        Self {
+            file_token,
+            range: ::std::option::Option::None,
+        }
     }
 }
 /// The error codes the page documents for `drive.v1.file.download`.
@@ -64,6 +71,13 @@ impl ::feishu_runtime::Endpoint for DownloadFileRequest {
         ::std::vec![
             ("file_token", ::std::string::ToString::to_string(& self.file_token))
         ]
+    }
+    fn headers(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
+        let mut pairs = ::std::vec::Vec::new();
+        if let ::std::option::Option::Some(value) = &self.range {
+            pairs.push(("Range", ::std::string::ToString::to_string(value)));
+        }
+        pairs
     }
 }
 /// 上传文件

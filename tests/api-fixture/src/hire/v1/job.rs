@@ -138,17 +138,17 @@ impl ::feishu_runtime::Endpoint for ListJobRequest {
     type Response = ListJobData;
     type Error = ListJobError;
     fn query(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-        let mut query = ::std::vec::Vec::new();
+        let mut pairs = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &self.page_size {
-            query.push(("page_size", ::std::string::ToString::to_string(value)));
+            pairs.push(("page_size", ::std::string::ToString::to_string(value)));
         }
         if let ::std::option::Option::Some(value) = &self.page_token {
-            query.push(("page_token", ::std::string::ToString::to_string(value)));
+            pairs.push(("page_token", ::std::string::ToString::to_string(value)));
         }
         for value in &self.job_ids {
-            query.push(("job_ids", ::std::string::ToString::to_string(value)));
+            pairs.push(("job_ids", ::std::string::ToString::to_string(value)));
         }
-        query
+        pairs
     }
 }
 impl ::feishu_runtime::Paginated for ListJobRequest {
