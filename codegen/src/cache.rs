@@ -2,9 +2,10 @@
 //! by a hash of its label and bytes, and a manifest of the crate last
 //! emitted, keyed by a hash of the specs it came from.
 //!
-//! A cache is valid for one build of the generator only (its `salt`, a hash
-//! of the running executable): any change to the reader or the emitter
-//! starts afresh rather than serving stale results. A cache that is missing,
+//! A cache is valid for one build of the generator only (its `salt`: the
+//! running executable's path, size and modification time, as `make` would
+//! judge it): any rebuild of the reader or the emitter starts afresh rather
+//! than serving stale results. A cache that is missing,
 //! unreadable or from another build is ignored; it never changes output.
 
 use std::collections::{BTreeMap, HashMap};
@@ -22,11 +23,25 @@ pub fn hash(bytes: &[u8]) -> Hash {
     xxh3_128(bytes)
 }
 
-/// The identity of the running generator: a hash of its executable.
+/// The identity of the running generator. Its executable's metadata, not
+/// its contents: reading and hashing megabytes on every run would cost
+/// more than the pages a no-change regenerate skips.
 pub fn executable_salt() -> Hash {
-    std::env::current_exe()
-        .and_then(std::fs::read)
-        .map_or(0, |bytes| hash(&bytes))
+    let identity = std::env::current_exe().and_then(|exe| {
+        let meta = std::fs::metadata(&exe)?;
+        let modified = meta.modified()?.duration_since(std::time::UNIX_EPOCH);
+        Ok(format!(
+            "{}\0{}\0{}",
+            exe.display(),
+            meta.len(),
+            modified.map_or(0, |d| d.as_nanos())
+        ))
+    });
+    // Without an identity nothing may be trusted: a salt of its own per run.
+    identity.map_or_else(
+        |_| hash(format!("{:?}", std::time::SystemTime::now()).as_bytes()),
+        |id| hash(id.as_bytes()),
+    )
 }
 
 /// Page results from the last run over the same page folders.
