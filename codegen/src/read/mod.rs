@@ -956,14 +956,21 @@ fn split_depth(raw: &str) -> (Option<usize>, String) {
             let name = text[at + '└'.len_utf8()..].trim().trim_matches('`').trim();
             (Some((spaces / 2).max(1)), name.to_string())
         }
-        // Older pages mark every nested row `∟` whatever its depth: that
-        // says nothing, so such rows are nested like format A's.
-        None => (
-            None,
-            text.trim_start_matches(['∟', '\u{a0}', ' '])
-                .trim_matches(['`', '\u{a0}', ' '])
-                .to_string(),
-        ),
+        None => {
+            // Older pages mark nested rows `∟`. Some indent them one em
+            // space (`&emsp;`) per level: that is their depth. Without it
+            // `∟` says nothing, and such rows are nested like format A's.
+            let ems = text
+                .chars()
+                .take_while(|&c| c.is_whitespace())
+                .filter(|&c| c == '\u{2003}')
+                .count();
+            let name = text
+                .trim_start_matches(|c: char| c == '∟' || c.is_whitespace())
+                .trim_matches(|c: char| c == '`' || c.is_whitespace());
+            let depth = (ems > 0 && text.contains('∟')).then_some(ems);
+            (depth, name.to_string())
+        }
     }
 }
 
@@ -1274,5 +1281,9 @@ mod tests {
         );
         assert_eq!(split_depth("`name`"), (None, "name".to_string()));
         assert_eq!(split_depth("∟\u{a0}`id`"), (None, "id".to_string()));
+        assert_eq!(
+            split_depth("\u{2003}\u{2003}∟sheet_id"),
+            (Some(2), "sheet_id".to_string())
+        );
     }
 }
