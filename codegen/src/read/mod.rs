@@ -655,6 +655,7 @@ impl Reader {
                 .get(columns.name)
                 .map(|c| c.plain.as_str())
                 .unwrap_or("");
+            let (raw_name, marked_required) = self.required_in_name(raw_name);
             let (marker_depth, name) = split_depth(raw_name);
             if name.is_empty() {
                 if row.cells.iter().any(|c| !c.plain.is_empty()) {
@@ -714,6 +715,7 @@ impl Reader {
                 _ => field.ty = Type::String,
             }
             field.required = always_required
+                || marked_required
                 || match columns.required.and_then(|i| row.cells.get(i)) {
                     Some(c) => self.required(row, &c.plain),
                     None => false,
@@ -941,6 +943,23 @@ struct Columns {
     ty: Option<usize>,
     required: Option<usize>,
     description: Option<usize>,
+}
+
+impl Reader {
+    /// Some older pages have no 必填 column and write `必选` / `可选` on a
+    /// second line of the name cell: the name, and whether it is required.
+    fn required_in_name<'t>(&self, raw: &'t str) -> (&'t str, bool) {
+        if let Some((name, mark)) = raw.rsplit_once('\n') {
+            let mark = mark.trim().trim_matches('`').trim();
+            if self.keywords.is(mark, "必选") {
+                return (name, true);
+            }
+            if self.keywords.is(mark, "可选") {
+                return (name, false);
+            }
+        }
+        (raw, false)
+    }
 }
 
 fn cell(row: &Row, i: usize) -> &str {
