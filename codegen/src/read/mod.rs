@@ -702,7 +702,8 @@ impl Reader {
                     self.diags
                         .warning(row.line, format!("field `{name}` has no type; read as any"));
                 }
-                _ => field.ty = Type::String,
+                // No type column: the example tells, after nesting.
+                _ => field.type_name = fields::UNTYPED.into(),
             }
             field.required = always_required
                 || match columns.required.and_then(|i| row.cells.get(i)) {
@@ -778,7 +779,9 @@ impl Reader {
                 .into_iter()
                 .map(|r| (r.line, r.depth.unwrap_or(0), r.field))
                 .collect();
-            return nest_by_depth(rows, &mut self.diags);
+            let mut fields = nest_by_depth(rows, &mut self.diags);
+            fields::settle_untyped(&mut fields, example);
+            return fields;
         }
         if self.format == Format::B {
             // Format B lists top-level fields only; nesting comes from the
@@ -792,11 +795,13 @@ impl Reader {
             }
             return fields;
         }
-        nest_by_example(
+        let mut fields = nest_by_example(
             rows.into_iter().map(|r| (r.line, r.field)).collect(),
             example,
             &mut self.diags,
-        )
+        );
+        fields::settle_untyped(&mut fields, example);
+        fields
     }
 
     fn errors(&mut self, table: &Table) {
