@@ -367,7 +367,10 @@ pub fn nest_by_example(
             objects_of(value, &mut example);
         }
         // A row of no known kind holds fields when its example does.
-        if field.ty == Type::Any && !example.is_empty() {
+        // `-`, `/` and `object` stand for an object or a list of them: the
+        // example tells which.
+        let generic = field.ty == Type::Object && field.type_name.is_empty();
+        if (field.ty == Type::Any || generic) && !example.is_empty() {
             let shown = frame.example.iter().find_map(|e| e.get(&name));
             field.ty = Type::Object;
             if shown.is_some_and(Value::is_array) {
@@ -551,6 +554,38 @@ pub fn settle_untyped(fields: &mut [Field], example: Option<&Value>) {
             None => &mut field.fields,
         };
         settle_untyped(children, value);
+    }
+}
+
+/// Adds the fields an example shows that the table does not list, in the
+/// objects the table does list (not in maps, nor in fields of other kinds).
+pub fn add_example_keys(fields: &mut Vec<Field>, example: Option<&Value>) {
+    let mut objects = Vec::new();
+    if let Some(example) = example {
+        objects_of(example, &mut objects);
+    }
+    for object in &objects {
+        for (name, value) in object.iter() {
+            if is_type_name(name) && !fields.iter().any(|f| &f.name == name) {
+                let mut field = Field {
+                    name: name.clone(),
+                    ..Field::default()
+                };
+                infer_into(&mut field, value);
+                fields.push(field);
+            }
+        }
+    }
+    for field in fields {
+        let values: Vec<&Value> = objects.iter().filter_map(|o| o.get(&field.name)).collect();
+        let children = match (field.ty, field.items.as_deref_mut()) {
+            (Type::Object, _) => &mut field.fields,
+            (Type::Array, Some(items)) if items.ty == Type::Object => &mut items.fields,
+            _ => continue,
+        };
+        for value in values {
+            add_example_keys(children, Some(value));
+        }
     }
 }
 

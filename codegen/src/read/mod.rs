@@ -793,6 +793,7 @@ impl Reader {
             if let Some(example) = example {
                 fill_from_example(&mut fields, example);
             }
+            fields::add_example_keys(&mut fields, example);
             return fields;
         }
         let mut fields = nest_by_example(
@@ -801,6 +802,7 @@ impl Reader {
             &mut self.diags,
         );
         fields::settle_untyped(&mut fields, example);
+        fields::add_example_keys(&mut fields, example);
         fields
     }
 
