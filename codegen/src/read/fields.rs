@@ -589,6 +589,60 @@ pub fn add_example_keys(fields: &mut Vec<Field>, example: Option<&Value>) {
     }
 }
 
+/// A row of a named type listed without fields (the page lists them at
+/// another row of that type) takes the fields listed there.
+pub fn fill_named_types(lists: &mut [&mut Vec<Field>]) {
+    fn children(field: &mut Field) -> Option<(String, &mut Vec<Field>)> {
+        match (field.ty, field.items.as_deref_mut()) {
+            (Type::Object, _) => Some((field.type_name.clone(), &mut field.fields)),
+            (Type::Array, Some(items)) if items.ty == Type::Object => {
+                Some((items.type_name.clone(), &mut items.fields))
+            }
+            _ => None,
+        }
+    }
+    fn collect(fields: &mut [Field], types: &mut HashMap<String, Vec<Field>>) {
+        for field in fields {
+            if let Some((name, list)) = children(field) {
+                let known = types.get(&name).map_or(0, Vec::len);
+                if !name.is_empty() && name != ENUM && list.len() > known {
+                    types.insert(name, list.clone());
+                }
+                collect(list, types);
+            }
+        }
+    }
+    fn fill(
+        fields: &mut [Field],
+        types: &HashMap<String, Vec<Field>>,
+        expanding: &mut Vec<String>,
+    ) {
+        for field in fields {
+            let Some((name, list)) = children(field) else {
+                continue;
+            };
+            if expanding.contains(&name) {
+                continue;
+            }
+            if list.is_empty() {
+                if let Some(found) = types.get(&name) {
+                    list.clone_from(found);
+                }
+            }
+            expanding.push(name);
+            fill(list, types, expanding);
+            expanding.pop();
+        }
+    }
+    let mut types = HashMap::new();
+    for list in lists.iter_mut() {
+        collect(list, &mut types);
+    }
+    for list in lists.iter_mut() {
+        fill(list, &types, &mut Vec::new());
+    }
+}
+
 /// Fields inferred from a JSON example (format B responses).
 pub fn fields_from_example(value: &Value) -> Vec<Field> {
     let Some(map) = value.as_object() else {

@@ -327,6 +327,12 @@ impl Reader {
         }
         self.check_path_params();
         self.spec.id = self.id(&samples);
+        if source.format != Format::B {
+            fields::fill_named_types(&mut [
+                &mut self.spec.request.body,
+                &mut self.spec.response.data,
+            ]);
+        }
         finish_fields(&mut self.spec);
         self.spec.sources = vec![source];
         if self.spec.id.is_empty() {
