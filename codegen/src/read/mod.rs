@@ -787,6 +787,7 @@ impl Reader {
                 .collect();
             let mut fields = nest_by_depth(rows, &mut self.diags);
             fields::settle_untyped(&mut fields, example);
+            fields::add_example_keys(&mut fields, example);
             return fields;
         }
         if self.format == Format::B {
