@@ -520,7 +520,8 @@ fn objects_of<'v>(value: &'v Value, out: &mut Vec<&'v Map<String, Value>>) {
 /// Gives rows from a table with no type column the kind their value in the
 /// example has (a string when the example does not show them); a row with
 /// fields is an object, or an array of objects when the example shows a
-/// list.
+/// list. Rows typed `-`, `/` or `object` that the example shows as a list
+/// are lists.
 pub fn settle_untyped(fields: &mut [Field], example: Option<&Value>) {
     let mut objects = Vec::new();
     if let Some(example) = example {
@@ -531,7 +532,11 @@ pub fn settle_untyped(fields: &mut [Field], example: Option<&Value>) {
             .iter()
             .find_map(|o| o.get(&field.name))
             .filter(|v| !v.is_null());
-        if field.type_name == UNTYPED {
+        // `-` and `/` rows the example shows as a list (even an empty one).
+        let generic_list = field.ty == Type::Object
+            && field.type_name.is_empty()
+            && value.is_some_and(Value::is_array);
+        if field.type_name == UNTYPED || generic_list {
             field.type_name.clear();
             let nested = !field.fields.is_empty();
             match value {

@@ -333,6 +333,17 @@ impl Reader {
                 &mut self.spec.response.data,
             ]);
         }
+        // After the page's own fields, so those keep their descriptions.
+        fields::add_example_keys(
+            &mut self.spec.request.body,
+            body_example.as_ref().map(|(_, v)| v),
+        );
+        if has_response_table {
+            fields::add_example_keys(
+                &mut self.spec.response.data,
+                response_example.as_ref().and_then(|(_, v)| v.get("data")),
+            );
+        }
         finish_fields(&mut self.spec);
         self.spec.sources = vec![source];
         if self.spec.id.is_empty() {
@@ -787,7 +798,6 @@ impl Reader {
                 .collect();
             let mut fields = nest_by_depth(rows, &mut self.diags);
             fields::settle_untyped(&mut fields, example);
-            fields::add_example_keys(&mut fields, example);
             return fields;
         }
         if self.format == Format::B {
@@ -800,7 +810,6 @@ impl Reader {
             if let Some(example) = example {
                 fill_from_example(&mut fields, example);
             }
-            fields::add_example_keys(&mut fields, example);
             return fields;
         }
         let mut fields = nest_by_example(
@@ -809,7 +818,6 @@ impl Reader {
             &mut self.diags,
         );
         fields::settle_untyped(&mut fields, example);
-        fields::add_example_keys(&mut fields, example);
         fields
     }
 
