@@ -101,7 +101,9 @@ pub fn harness(specs: &[Spec], api_path: &str) -> BTreeMap<PathBuf, String> {
                         BodyKind::Multipart => {
                             quote!(Err("the body is multipart/form-data, not JSON".into()))
                         }
-                        BodyKind::None => quote!(Err("the spec documents no request body".into())),
+                        // `{}` is no body, as it is no data.
+                        BodyKind::None => quote!(unit(json)
+                            .map_err(|_| "the spec documents no request body".to_string())),
                     };
                     let response_check = match &e.response {
                         Response::Data(data) => {
@@ -129,7 +131,7 @@ pub fn harness(specs: &[Spec], api_path: &str) -> BTreeMap<PathBuf, String> {
             serde_json::to_string(&value).map_err(|e| format!("serialise: {e}"))
         }
 
-        /// An endpoint without documented data: `null` and `{}` are no data.
+        /// No documented body or data: `null` and `{}` are none.
         fn unit(json: &str) -> Result<String, String> {
             match json.trim() {
                 "null" | "{}" => Ok("null".into()),

@@ -67,7 +67,7 @@ pub fn parse_type(cell: &str) -> TypeRef {
         }
         "float" | "double" | "number" | "decimal" | "float32" | "float64" => Type::Number,
         "boolean" | "bool" => Type::Boolean,
-        "object" | "struct" | "json" | "-" | "" => Type::Object,
+        "object" | "struct" | "json" | "-" | "/" | "" => Type::Object,
         "file" | "binary" => Type::File,
         "any" => Type::Any,
         // The docs write `undefined` for enum-valued elements (`undefined[]`).
@@ -130,6 +130,10 @@ fn is_type_name(text: &str) -> bool {
 
 /// The type name format A gives enum-valued fields, objects or strings.
 pub const ENUM: &str = "enum";
+
+/// The type name of a row from a table with no type column, until
+/// [`settle_untyped`] reads its kind from the example.
+pub const UNTYPED: &str = "?";
 
 /// Sets a field's kind from a type cell.
 pub fn apply_type(field: &mut Field, ty: &TypeRef) {
@@ -243,9 +247,13 @@ fn pop_into(stack: &mut Vec<(usize, Field)>, roots: &mut Vec<Field>) {
 /// An open container while nesting flat rows.
 struct Frame<'v> {
     field: Field,
-    /// The container's object in the example, when the example has it.
-    example: Option<&'v Map<String, Value>>,
+    /// The container's objects in the example: one, or every element of an
+    /// array (elements each show some of the fields); empty when the
+    /// example does not have it.
+    example: Vec<&'v Map<String, Value>>,
     seen: HashSet<String>,
+    /// The row its fields end before, when repetition tells.
+    end: Option<usize>,
 }
 
 impl Frame<'_> {
@@ -276,11 +284,35 @@ pub fn nest_by_example(
     )]);
     let mut frames = vec![Frame {
         field: Field::default(),
-        example: example.and_then(Value::as_object),
+        example: example.and_then(Value::as_object).into_iter().collect(),
         seen: HashSet::new(),
+        end: None,
     }];
-    for (line, field) in rows {
+    let spans = repeated_spans(&rows);
+    for (row, (line, mut field)) in rows.into_iter().enumerate() {
         let name = field.name.clone();
+        // Rows a container is known by repetition to hold are inside it,
+        // unless the example shows the row further out and not in there:
+        // then the containers ran on alike past their ends.
+        let mut floor = frames
+            .iter()
+            .rposition(|f| f.end.is_some_and(|end| end > row))
+            .unwrap_or(0);
+        let shown = |f: &Frame<'_>| f.example.iter().any(|e| e.contains_key(&name));
+        if floor > 0 && !frames[floor].example.is_empty() && !shown(&frames[floor]) {
+            if let Some(outer) = frames[..floor]
+                .iter()
+                .rposition(|f| shown(f) && !f.seen.contains(&name))
+            {
+                for frame in &mut frames[outer + 1..] {
+                    frame.end = None;
+                }
+                floor = frames
+                    .iter()
+                    .rposition(|f| f.end.is_some_and(|end| end > row))
+                    .unwrap_or(0);
+            }
+        }
         let knows = |f: &Frame<'_>| {
             known
                 .get(f.type_name())
@@ -288,16 +320,19 @@ pub fn nest_by_example(
         };
         let claims = |f: &Frame<'_>| {
             !f.seen.contains(&name)
-                && (f.example.is_some_and(|e| e.contains_key(&name))
+                && (f.example.iter().any(|e| e.contains_key(&name))
                     || knows(f).is_some_and(|k| k.contains(&name)))
         };
         let free = |(i, f): &(usize, &Frame<'_>)| *i < MAX_DEPTH && !f.seen.contains(&name);
         let open = |(i, f): &(usize, &Frame<'_>)| {
             free(&(*i, f))
-                && match (f.example, knows(f)) {
-                    (Some(e), _) => e.keys().any(|k| !f.seen.contains(k)),
-                    (None, Some(_)) => false,
-                    (None, None) => true,
+                && match (f.example.is_empty(), knows(f)) {
+                    (false, _) => f
+                        .example
+                        .iter()
+                        .any(|e| e.keys().any(|k| !f.seen.contains(k))),
+                    (true, Some(_)) => false,
+                    (true, None) => true,
                 }
         };
         // Claimed by an example or a known type; else the deepest open
@@ -309,16 +344,14 @@ pub fn nest_by_example(
         let limit = frames
             .iter()
             .rposition(|f| !own_type.is_empty() && own_type != ENUM && f.type_name() == own_type)
-            .unwrap_or(frames.len());
-        let frames_in_reach = &frames[..limit];
-        let parent = frames_in_reach.iter().rposition(claims).unwrap_or_else(|| {
-            let mut candidates = frames_in_reach.iter().enumerate().rev();
-            candidates
-                .clone()
-                .find(open)
-                .or_else(|| candidates.find(free))
-                .map_or(0, |(i, _)| i)
-        });
+            .unwrap_or(frames.len())
+            .max(floor + 1);
+        let in_reach = || frames.iter().enumerate().take(limit).skip(floor).rev();
+        let parent = in_reach()
+            .find(|(_, f)| claims(f))
+            .or_else(|| in_reach().find(open))
+            .or_else(|| in_reach().find(free))
+            .map_or(floor, |(i, _)| i);
         while frames.len() > parent + 1 {
             close_frame(&mut frames, &mut known);
         }
@@ -331,12 +364,38 @@ pub fn nest_by_example(
                 )
                 .defect(Defect::DuplicateField);
         }
+        let mut example = Vec::new();
+        for value in frame.example.iter().filter_map(|e| e.get(&name)) {
+            objects_of(value, &mut example);
+        }
+        // A row of no known kind holds fields when its example does.
+        // `-`, `/` and `object` stand for an object or a list of them: the
+        // example tells which.
+        let generic = field.ty == Type::Object && field.type_name.is_empty();
+        if (field.ty == Type::Any || generic) && !example.is_empty() {
+            let shown = frame.example.iter().find_map(|e| e.get(&name));
+            field.ty = Type::Object;
+            if shown.is_some_and(Value::is_array) {
+                field.ty = Type::Array;
+                field.items = Some(Box::new(Items {
+                    ty: Type::Object,
+                    ..Items::default()
+                }));
+            }
+        }
         if may_have_children(&field) {
-            let example = frame.example.and_then(|e| e.get(&name)).and_then(object_of);
+            // Inside its container's span, whatever the repetition says.
+            let end = frames
+                .iter()
+                .filter_map(|f| f.end)
+                .chain(spans[row])
+                .min()
+                .filter(|_| spans[row].is_some());
             frames.push(Frame {
                 field,
                 example,
                 seen: HashSet::new(),
+                end,
             });
         } else {
             let parent_field = &mut frames[parent].field;
@@ -353,10 +412,80 @@ pub fn nest_by_example(
     frames.pop().map(|f| f.field.fields).unwrap_or_default()
 }
 
+/// Where the fields of container rows end, for the types that head more
+/// than one container: the docs repeat a type's fields after every row of
+/// that type, so the rows all of them are followed by are the type's fields
+/// (indexed by row; the value is the row after the last field).
+///
+/// A type met only at the same place inside copies of another type shows
+/// no more than that type does (the copies run on alike to their end): it
+/// gets no span.
+fn repeated_spans(rows: &[(usize, Field)]) -> Vec<Option<usize>> {
+    let mut by_type: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, (_, field)) in rows.iter().enumerate() {
+        let name = row_type_name(field);
+        if may_have_children(field) && !name.is_empty() && name != ENUM {
+            by_type.entry(name).or_default().push(i);
+        }
+    }
+    let mut spans = vec![None; rows.len()];
+    for (name, at) in &by_type {
+        let [first, others @ ..] = at.as_slice() else {
+            continue;
+        };
+        if others.is_empty() {
+            continue;
+        }
+        // A type does not hold itself: its fields stop at a row of it.
+        let field_at = |i: usize| {
+            rows.get(i)
+                .filter(|(_, f)| row_type_name(f) != *name)
+                .map(|(_, f)| f.name.as_str())
+        };
+        let mut len = 0;
+        while let Some(next) = field_at(first + 1 + len) {
+            if others.iter().any(|i| field_at(i + 1 + len) != Some(next)) {
+                break;
+            }
+            len += 1;
+        }
+        if len > 0 {
+            for &i in at {
+                spans[i] = Some(i + 1 + len);
+            }
+        }
+    }
+    let mut copies = Vec::new();
+    for at in by_type.values() {
+        let Some(&first) = at.first() else { continue };
+        let Some(end) = spans[first] else { continue };
+        // The types whose span ends with this one's, at each of its rows.
+        let enclosing = |i: usize, end: usize| {
+            (0..i)
+                .filter(|&j| spans[j] == Some(end))
+                .map(|j| row_type_name(&rows[j].1))
+                .collect::<HashSet<_>>()
+        };
+        let mut common = enclosing(first, end);
+        for &i in &at[1..] {
+            let here = spans[i].map(|end| enclosing(i, end)).unwrap_or_default();
+            common.retain(|t| here.contains(t));
+        }
+        if !common.is_empty() {
+            copies.extend(at.iter().copied());
+        }
+    }
+    for i in copies {
+        spans[i] = None;
+    }
+    spans
+}
+
 /// The page's name for a row's type (`i18n` for `i18n[]`).
 fn row_type_name(field: &Field) -> &str {
     match &field.items {
         Some(items) => &items.type_name,
+        None if field.type_name == UNTYPED => "",
         None => &field.type_name,
     }
 }
@@ -380,13 +509,144 @@ fn close_frame(frames: &mut Vec<Frame<'_>>, known: &mut HashMap<String, HashSet<
     }
 }
 
-/// The object an example value stands for: itself, or an array's first
-/// object element.
-fn object_of(value: &Value) -> Option<&Map<String, Value>> {
+/// The objects an example value stands for: itself, or an array's object
+/// elements. An empty object shows nothing about the fields.
+fn objects_of<'v>(value: &'v Value, out: &mut Vec<&'v Map<String, Value>>) {
     match value {
-        Value::Object(map) => Some(map),
-        Value::Array(items) => items.iter().find_map(object_of),
-        _ => None,
+        Value::Object(map) if !map.is_empty() => out.push(map),
+        Value::Array(items) => items.iter().for_each(|item| objects_of(item, out)),
+        _ => {}
+    }
+}
+
+/// Gives rows from a table with no type column the kind their value in the
+/// example has (a string when the example does not show them); a row with
+/// fields is an object, or an array of objects when the example shows a
+/// list. Rows typed `-`, `/` or `object` that the example shows as a list
+/// are lists.
+pub fn settle_untyped(fields: &mut [Field], example: Option<&Value>) {
+    let mut objects = Vec::new();
+    if let Some(example) = example {
+        objects_of(example, &mut objects);
+    }
+    for field in fields {
+        let value = objects
+            .iter()
+            .find_map(|o| o.get(&field.name))
+            .filter(|v| !v.is_null());
+        // `-` and `/` rows the example shows as a list (even an empty one).
+        let generic_list = field.ty == Type::Object
+            && field.type_name.is_empty()
+            && value.is_some_and(Value::is_array);
+        if field.type_name == UNTYPED || generic_list {
+            field.type_name.clear();
+            let nested = !field.fields.is_empty();
+            match value {
+                Some(Value::Array(values)) => {
+                    let mut items = items_from_example(values);
+                    if nested {
+                        items.ty = Type::Object;
+                        items.fields = std::mem::take(&mut field.fields);
+                    }
+                    field.ty = Type::Array;
+                    field.items = Some(Box::new(items));
+                }
+                _ if nested => field.ty = Type::Object,
+                Some(value) => infer_into(field, value),
+                None => field.ty = Type::String,
+            }
+        }
+        let children = match field.items.as_deref_mut() {
+            Some(items) => &mut items.fields,
+            None => &mut field.fields,
+        };
+        settle_untyped(children, value);
+    }
+}
+
+/// Adds the fields an example shows that the table does not list, in the
+/// objects the table does list (not in maps, nor in fields of other kinds).
+pub fn add_example_keys(fields: &mut Vec<Field>, example: Option<&Value>) {
+    let mut objects = Vec::new();
+    if let Some(example) = example {
+        objects_of(example, &mut objects);
+    }
+    for object in &objects {
+        for (name, value) in object.iter() {
+            if is_type_name(name) && !fields.iter().any(|f| &f.name == name) {
+                let mut field = Field {
+                    name: name.clone(),
+                    ..Field::default()
+                };
+                infer_into(&mut field, value);
+                fields.push(field);
+            }
+        }
+    }
+    for field in fields {
+        let values: Vec<&Value> = objects.iter().filter_map(|o| o.get(&field.name)).collect();
+        let children = match (field.ty, field.items.as_deref_mut()) {
+            (Type::Object, _) => &mut field.fields,
+            (Type::Array, Some(items)) if items.ty == Type::Object => &mut items.fields,
+            _ => continue,
+        };
+        for value in values {
+            add_example_keys(children, Some(value));
+        }
+    }
+}
+
+/// A row of a named type listed without fields (the page lists them at
+/// another row of that type) takes the fields listed there.
+pub fn fill_named_types(lists: &mut [&mut Vec<Field>]) {
+    fn children(field: &mut Field) -> Option<(String, &mut Vec<Field>)> {
+        match (field.ty, field.items.as_deref_mut()) {
+            (Type::Object, _) => Some((field.type_name.clone(), &mut field.fields)),
+            (Type::Array, Some(items)) if items.ty == Type::Object => {
+                Some((items.type_name.clone(), &mut items.fields))
+            }
+            _ => None,
+        }
+    }
+    fn collect(fields: &mut [Field], types: &mut HashMap<String, Vec<Field>>) {
+        for field in fields {
+            if let Some((name, list)) = children(field) {
+                let known = types.get(&name).map_or(0, Vec::len);
+                if !name.is_empty() && name != ENUM && list.len() > known {
+                    types.insert(name, list.clone());
+                }
+                collect(list, types);
+            }
+        }
+    }
+    fn fill(
+        fields: &mut [Field],
+        types: &HashMap<String, Vec<Field>>,
+        expanding: &mut Vec<String>,
+    ) {
+        for field in fields {
+            let Some((name, list)) = children(field) else {
+                continue;
+            };
+            if expanding.contains(&name) {
+                continue;
+            }
+            if list.is_empty() {
+                if let Some(found) = types.get(&name) {
+                    list.clone_from(found);
+                }
+            }
+            expanding.push(name);
+            fill(list, types, expanding);
+            expanding.pop();
+        }
+    }
+    let mut types = HashMap::new();
+    for list in lists.iter_mut() {
+        collect(list, &mut types);
+    }
+    for list in lists.iter_mut() {
+        fill(list, &types, &mut Vec::new());
     }
 }
 
@@ -524,6 +784,77 @@ mod tests {
             "country name(lang value) active type(enum_name) code"
         );
         assert_eq!(tree[3].ty, Type::Object);
+    }
+
+    #[test]
+    fn repeated_types_keep_their_fields() {
+        // `person` twice: its fields are what follows both rows, though the
+        // example shows only some of them.
+        let rows = vec![
+            field("info", "info"),
+            field("name", "person"),
+            field("first", "string"),
+            field("region", "string"),
+            field("phone", "string"),
+            field("legal_name", "person"),
+            field("first", "string"),
+            field("region", "string"),
+            field("size", "int"),
+        ];
+        let example = json!({"info": {"name": {"first": "a"}, "phone": "1", "x": 1}, "size": 1});
+        let mut d = Diagnostics::new("p");
+        let tree = nest_by_example(
+            rows.into_iter().map(|f| (1, f)).collect(),
+            Some(&example),
+            &mut d,
+        );
+        assert_eq!(
+            shape(&tree),
+            "info(name(first region) phone legal_name(first region)) size"
+        );
+    }
+
+    #[test]
+    fn example_elements_each_show_fields() {
+        let rows = vec![
+            field("blocks", "block[]"),
+            field("kind", "string"),
+            field("image", "image"),
+            field("token", "string"),
+            field("size", "int"),
+        ];
+        let example = json!({"blocks": [{"kind": "a"}, {"image": {"token": "t"}}], "size": 1});
+        let mut d = Diagnostics::new("p");
+        let tree = nest_by_example(
+            rows.into_iter().map(|f| (1, f)).collect(),
+            Some(&example),
+            &mut d,
+        );
+        assert_eq!(shape(&tree), "blocks(kind image(token)) size");
+    }
+
+    #[test]
+    fn untyped_rows_take_the_example_kind() {
+        let untyped = |name: &str| Field {
+            name: name.into(),
+            type_name: UNTYPED.into(),
+            ..Field::default()
+        };
+        let mut list = untyped("list");
+        list.fields.push(untyped("id"));
+        let mut fields = vec![untyped("more"), list, untyped("note")];
+        settle_untyped(
+            &mut fields,
+            Some(&json!({"more": true, "list": [{"id": 7}]})),
+        );
+        assert_eq!(fields[0].ty, Type::Boolean);
+        assert_eq!(fields[1].ty, Type::Array);
+        assert_eq!(
+            fields[1].items.as_ref().unwrap().fields[0].ty,
+            Type::Integer
+        );
+        assert_eq!(fields[2].ty, Type::String);
+        assert!(fields.iter().all(|f| f.type_name.is_empty()));
     }
 
     #[test]

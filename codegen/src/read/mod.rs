@@ -328,6 +328,23 @@ impl Reader {
         }
         self.check_path_params();
         self.spec.id = self.id(&samples);
+        if source.format != Format::B {
+            fields::fill_named_types(&mut [
+                &mut self.spec.request.body,
+                &mut self.spec.response.data,
+            ]);
+        }
+        // After the page's own fields, so those keep their descriptions.
+        fields::add_example_keys(
+            &mut self.spec.request.body,
+            body_example.as_ref().map(|(_, v)| v),
+        );
+        if has_response_table {
+            fields::add_example_keys(
+                &mut self.spec.response.data,
+                response_example.as_ref().and_then(|(_, v)| v.get("data")),
+            );
+        }
         finish_fields(&mut self.spec);
         self.spec.sources = vec![source];
         if self.spec.id.is_empty() {
@@ -712,7 +729,8 @@ impl Reader {
                         .warning(row.line, format!("field `{name}` has no type; read as any"))
                         .defect(Defect::MissingType);
                 }
-                _ => field.ty = Type::String,
+                // No type column: the example tells, after nesting.
+                _ => field.type_name = fields::UNTYPED.into(),
             }
             field.required = always_required
                 || marked_required
@@ -791,7 +809,9 @@ impl Reader {
                 .into_iter()
                 .map(|r| (r.line, r.depth.unwrap_or(0), r.field))
                 .collect();
-            return nest_by_depth(rows, &mut self.diags);
+            let mut fields = nest_by_depth(rows, &mut self.diags);
+            fields::settle_untyped(&mut fields, example);
+            return fields;
         }
         if self.format == Format::B {
             // Format B lists top-level fields only; nesting comes from the
@@ -805,11 +825,13 @@ impl Reader {
             }
             return fields;
         }
-        nest_by_example(
+        let mut fields = nest_by_example(
             rows.into_iter().map(|r| (r.line, r.field)).collect(),
             example,
             &mut self.diags,
-        )
+        );
+        fields::settle_untyped(&mut fields, example);
+        fields
     }
 
     fn errors(&mut self, table: &Table) {
