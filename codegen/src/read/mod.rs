@@ -307,7 +307,17 @@ impl Reader {
                     let inner = response_rows.split_off(at + 1);
                     self.nest(inner, example.and_then(|v| v.get("data")))
                 }
-                None => data_fields(self.nest(response_rows, example)),
+                None => {
+                    // A table without a `data` row lists what is in it.
+                    let data_row = response_rows
+                        .iter()
+                        .any(|r| r.field.name == "data" && r.depth.unwrap_or(0) == 0);
+                    let example = match example.and_then(|v| v.get("data")) {
+                        Some(data) if !data_row => Some(data),
+                        _ => example,
+                    };
+                    data_fields(self.nest(response_rows, example))
+                }
             }
         } else {
             response_example
@@ -963,8 +973,8 @@ fn split_depth(raw: &str) -> (Option<usize>, String) {
         // says nothing, so such rows are nested like format A's.
         None => (
             None,
-            text.trim_start_matches(['∟', '\u{a0}', ' '])
-                .trim_matches(['`', '\u{a0}', ' '])
+            text.trim_start_matches(|c: char| c == '∟' || c.is_whitespace())
+                .trim_matches(|c: char| c == '`' || c.is_whitespace())
                 .to_string(),
         ),
     }
@@ -1277,5 +1287,6 @@ mod tests {
         );
         assert_eq!(split_depth("`name`"), (None, "name".to_string()));
         assert_eq!(split_depth("∟\u{a0}`id`"), (None, "id".to_string()));
+        assert_eq!(split_depth("\u{2002}∟id"), (None, "id".to_string()));
     }
 }
