@@ -339,11 +339,13 @@ pub fn nest_by_example(
         // container; else the deepest that does not have the name yet
         // (leaving a container needs evidence, not a shown-out example).
         // A type does not hold a field of its own type: a row typed like an
-        // open container is that container's sibling, or further out.
+        // open container is that container's sibling, or further out,
+        // unless the example shows it inside (a tree of options).
         let own_type = row_type_name(&field);
         let limit = frames
             .iter()
             .rposition(|f| !own_type.is_empty() && own_type != ENUM && f.type_name() == own_type)
+            .filter(|&at| !shown(&frames[at]))
             .unwrap_or(frames.len())
             .max(floor + 1);
         let in_reach = || frames.iter().enumerate().take(limit).skip(floor).rev();

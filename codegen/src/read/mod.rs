@@ -308,7 +308,17 @@ impl Reader {
                     let inner = response_rows.split_off(at + 1);
                     self.nest(inner, example.and_then(|v| v.get("data")))
                 }
-                None => data_fields(self.nest(response_rows, example)),
+                None => {
+                    // A table without a `data` row lists what is in it.
+                    let data_row = response_rows
+                        .iter()
+                        .any(|r| r.field.name == "data" && r.depth.unwrap_or(0) == 0);
+                    let example = match example.and_then(|v| v.get("data")) {
+                        Some(data) if !data_row => Some(data),
+                        _ => example,
+                    };
+                    data_fields(self.nest(response_rows, example))
+                }
             }
         } else {
             response_example
@@ -997,21 +1007,15 @@ fn split_depth(raw: &str) -> (Option<usize>, String) {
             let name = text[at + '└'.len_utf8()..].trim().trim_matches('`').trim();
             (Some((spaces / 2).max(1)), name.to_string())
         }
-        None => {
-            // Older pages mark nested rows `∟`. Some indent them one em
-            // space (`&emsp;`) per level: that is their depth. Without it
-            // `∟` says nothing, and such rows are nested like format A's.
-            let ems = text
-                .chars()
-                .take_while(|&c| c.is_whitespace())
-                .filter(|&c| c == '\u{2003}')
-                .count();
-            let name = text
-                .trim_start_matches(|c: char| c == '∟' || c.is_whitespace())
-                .trim_matches(|c: char| c == '`' || c.is_whitespace());
-            let depth = (ems > 0 && text.contains('∟')).then_some(ems);
-            (depth, name.to_string())
-        }
+        // Older pages mark nested rows `∟`, indented by em or en spaces
+        // whose count does not follow the depth from page to page: that
+        // says nothing, so such rows are nested like format A's.
+        None => (
+            None,
+            text.trim_start_matches(|c: char| c == '∟' || c.is_whitespace())
+                .trim_matches(|c: char| c == '`' || c.is_whitespace())
+                .to_string(),
+        ),
     }
 }
 
@@ -1324,7 +1328,8 @@ mod tests {
         assert_eq!(split_depth("∟\u{a0}`id`"), (None, "id".to_string()));
         assert_eq!(
             split_depth("\u{2003}\u{2003}∟sheet_id"),
-            (Some(2), "sheet_id".to_string())
+            (None, "sheet_id".to_string())
         );
+        assert_eq!(split_depth("\u{2002}∟id"), (None, "id".to_string()));
     }
 }
