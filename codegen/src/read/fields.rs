@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value};
 
-use crate::diag::{Defect, Diagnostics};
+use crate::diag::Diagnostics;
 use crate::spec::{Field, Items, Type};
 
 /// A type cell read: the kind, the page's type name, and an array's element.
@@ -359,12 +359,14 @@ pub fn nest_by_example(
         }
         let frame = &mut frames[parent];
         if !frame.seen.insert(name.clone()) {
+            // The level is the reader's reconstruction of a flat table, not
+            // the page's word: a reader's doubt, not a defect to report.
             diags
                 .warning(
                     line,
                     format!("field `{name}` appears twice at the same level"),
                 )
-                .defect(Defect::DuplicateField);
+                .hint("the nesting was recovered from the JSON example; this row may belong elsewhere");
         }
         let mut example = Vec::new();
         for value in frame.example.iter().filter_map(|e| e.get(&name)) {
