@@ -120,14 +120,7 @@ fn main() -> anyhow::Result<ExitCode> {
             check,
             format,
         } => {
-            let pages = if pages.is_empty() {
-                // The bundled pages, labelled `pages/...` in specs whatever
-                // folder cargo was run from.
-                std::env::set_current_dir(workspace_root())?;
-                vec![PathBuf::from("pages")]
-            } else {
-                pages
-            };
+            let pages = pages_or_bundled(pages)?;
             let specs = specs.unwrap_or_else(|| workspace_root().join("specs"));
             let out = out.unwrap_or_else(|| workspace_root().join("generated"));
             generate::generate(&generate::Args {
@@ -161,31 +154,18 @@ fn main() -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Lint { pages, format } => {
-            let pages = if pages.is_empty() {
-                std::env::set_current_dir(workspace_root())?;
-                vec![PathBuf::from("pages")]
-            } else {
-                pages
-            };
+            let pages = pages_or_bundled(pages)?;
             print_lines(&lint::lint(&pages, format)?)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Bench { pages, runs } => {
-            let pages = if pages.is_empty() {
-                vec![workspace_root().join("pages")]
-            } else {
-                pages
-            };
+            let pages = pages_or_bundled(pages)?;
             let scratch = generate::cache_dir().join("bench");
             print_lines(&bench::bench(&pages, runs, &scratch)?)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Roundtrip { pages } => {
-            let pages = if pages.is_empty() {
-                vec![workspace_root().join("pages")]
-            } else {
-                pages
-            };
+            let pages = pages_or_bundled(pages)?;
             roundtrip(&pages)
         }
         Command::Diff { old, new } => {
@@ -311,6 +291,16 @@ fn cat_blobs<'a>(
         rest = rest.get(end + 2 + size..).unwrap_or_default();
     }
     Ok(texts)
+}
+
+/// `pages`, or when none are given the bundled `pages/`, labelled
+/// `pages/...` (in specs and diagnostics) whatever folder cargo ran in.
+fn pages_or_bundled(pages: Vec<PathBuf>) -> anyhow::Result<Vec<PathBuf>> {
+    if !pages.is_empty() {
+        return Ok(pages);
+    }
+    std::env::set_current_dir(workspace_root())?;
+    Ok(vec![PathBuf::from("pages")])
 }
 
 fn workspace_root() -> PathBuf {
