@@ -1,4 +1,4 @@
-//! Specs → the generated crate: the code emitted for the seed specs and for
+//! Specs → the generated crate: the code emitted for the bundled specs and for
 //! the naming obstacle course (`fixtures/emit`), pinned with insta; the
 //! checked-in `generated/` matches `specs/`, and the checked-in fixture
 //! crate `api-fixture/` its pages; output is deterministic.
@@ -36,8 +36,8 @@ fn render(files: &BTreeMap<PathBuf, String>) -> String {
 }
 
 #[test]
-fn seed_specs() {
-    insta::assert_snapshot!("seeds", render(&emit_dir("specs")));
+fn bundled_specs() {
+    insta::assert_snapshot!("bundled", render(&emit_dir("specs")));
 }
 
 #[test]

@@ -1,4 +1,4 @@
-//! Pages → specs, end to end: the seed pages and one fixture page per quirk
+//! Pages → specs, end to end: the bundled pages and one fixture page per quirk
 //! the reader handles, pinned with insta snapshots; determinism; and the
 //! reader on the real corpus, scored against the official SDK's types.
 
@@ -42,15 +42,12 @@ fn render(run: &Run) -> String {
 }
 
 #[test]
-fn seed_pages() {
+fn bundled_pages() {
     let run = generate(&["pages"]);
-    assert_eq!(
-        run.specs.len(),
-        3,
-        "seeds 000 and 001 are one endpoint; 002 is a guide"
-    );
+    assert_eq!(run.specs.len(), 1, "002 is a guide");
+    assert_eq!(run.guides, 1);
     assert!(run.failed.is_empty());
-    insta::assert_snapshot!("seeds", render(&run));
+    insta::assert_snapshot!("bundled", render(&run));
 }
 
 /// One snapshot per fixture page, so a change shows which quirk it touches.

@@ -8,7 +8,7 @@
 //!
 //! - `code`: 错误码。如果是成功响应，`code` 取值为 0。
 //! - `msg`: 错误信息。
-//! - `data`: API 的调用结果。`data` 在一些操作类 API 的返回不可能中存在。
+//! - `data`: API 的调用结果。`data` 在一些操作类 API 的返回不可能不存在。
 //! - `error`:
 //! - `error.message`: 提供当前错误场景的更多帮助信息，如错误参数内容。
 //! - `error.troubleshooter`: 该字段的值是一个链接，可以直接复制子用浏览器打开，页面不会给出错误原因分枝和对应的解决方案。 **𐟓 注意** 如果你是在独立的 API 调试台或 API 文档内嵌的调试台中进行调试调用，可以直接在下方获取智能助手的详细排查建议。
@@ -23,12 +23,6 @@
 //! - `error.helps`: 权限不足时返回该参数，你可以访问 URL 快速跳转到缺失权限的应用 API 权限页面开通权限。结构示例如下：
 //! - `error.helps[].url`: 对应的添加权限的地址。可以点击后直接前往开发者后台权限页面进行申请开通。
 //! - `error.helps[].description`: 提供缺失的权限信息。
-#[cfg(feature = "corehr")]
-#[rustfmt::skip]
-pub mod corehr;
 #[cfg(feature = "hire")]
 #[rustfmt::skip]
 pub mod hire;
-#[cfg(feature = "human_authentication")]
-#[rustfmt::skip]
-pub mod human_authentication;

@@ -1,5 +1,5 @@
 //! The runtime against a local HTTP server (127.0.0.1 only), through the
-//! endpoint types the generator writes: `feishu-api` for the seed pages'
+//! endpoint types the generator writes: `feishu-api` for the bundled pages'
 //! referral account, `feishu-api-fixture` for the other endpoint shapes.
 
 mod support;

@@ -72,17 +72,17 @@ fn check_names_each_stale_file_and_writes_nothing() {
 }
 
 #[test]
-fn lint_counts_the_seed_pages_defects_by_kind() {
+fn lint_counts_the_bundled_pages_defects_by_kind() {
     let output = xtask(&["lint", "--format", "short"], &workspace());
     assert!(output.status.success());
     let report = stdout(&output);
     assert!(report.contains(
-        "pages/003_1bc0580f26dcf40c.txt:81:22: warning[invalid-json]: the JSON example is not valid JSON (invalid escape); read leniently"
+        "pages/hire_referral_account_create.md:69:35: warning[invalid-json]: the JSON example is not valid JSON (comment); read leniently"
     ));
-    assert!(report.contains("\n  invalid-json            2\n"));
+    assert!(report.contains("\n  invalid-json            1\n"));
     assert!(report
         .trim_end()
-        .ends_with("lint: 2 defects on 1 of 5 pages"));
+        .ends_with("lint: 1 defects on 1 of 2 pages"));
 }
 
 #[test]
@@ -90,10 +90,10 @@ fn generate_reports_as_json_for_tools() {
     let output = xtask(&["generate", "--check", "--format", "json"], &workspace());
     let report: serde_json::Value =
         serde_json::from_slice(&output.stdout).expect("one JSON document");
-    assert_eq!(report["summary"]["endpoints"], 3);
+    assert_eq!(report["summary"]["endpoints"], 1);
     assert_eq!(report["stale"], serde_json::json!([]));
     let first = &report["diagnostics"][0];
-    assert_eq!(first["page"], "pages/000_5ac47c7abc4fea8c.txt");
+    assert_eq!(first["page"], "pages/002_f2c2a53f7a469bad.txt");
     assert_eq!(first["severity"], "warning");
 }
 

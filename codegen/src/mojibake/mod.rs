@@ -1,6 +1,6 @@
 //! Mojibake: UTF-8 text that was decoded as Windows-1254, with the bytes
 //! that code page leaves undefined (0x81 0x8D 0x8E 0x8F 0x90 0x9D 0x9E)
-//! dropped and soft hyphens (0xAD) stripped. Two of the seed pages come so.
+//! dropped and soft hyphens (0xAD) stripped. Two of the pages the project started from came so.
 //!
 //! The page structure survives the garbling (Markdown punctuation and field
 //! names are ASCII), so the reader matches its keywords through [`garble`].

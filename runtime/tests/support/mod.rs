@@ -1,5 +1,5 @@
 //! Server helpers, and the requests the tests send: the generated crate's
-//! (`feishu-api` from the seed pages, `feishu-api-fixture` from
+//! (`feishu-api` from the bundled pages, `feishu-api-fixture` from
 //! `tests/fixtures/client/pages`), so the tests check what users call.
 
 use std::time::Duration;

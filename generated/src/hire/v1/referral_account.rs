@@ -3,19 +3,21 @@
 //! `hire.v1.referral_account`: [`CreateReferralAccountRequest`].
 /// 注册内推账户
 ///
-/// 通过内推人的手机号或邮箱注册「内推奖励账户」。注册后，可通过[查询内推账户](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/referral_account/get_account_assets)接口获取内推账户 ID、积分余额、现金余额等，可通过[「全额提取内推账号余额」](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/referral_account/withdraw)接口提取账户余额，可通过[启动内推账户](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/referral_account/enable)、[「停用内推账户」](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/referral_account/deactivate)接口启/停用账户。
+/// 用员工的手机号或邮箱为其开通内推奖励账户。本页是本项目自己写的示例页，格式与飞书文档相同。
 ///
 /// `POST /open-apis/hire/v1/referral_account` (`hire.v1.referral_account.create`)
 ///
 /// - Tokens: `tenant_access_token`
 /// - Scopes: `hire:referral_account`
+///
+/// [Documentation](https://open.feishu.cn/document/server-docs/hire-v1/referral_account/create)
 #[derive(Clone, Debug, Default)]
 pub struct CreateReferralAccountRequest {
-    /// 电话，该参数与 email 参数必传一个
+    /// 手机号，与 email 至少填一个
     pub mobile: ::std::option::Option<crate::hire::v1::types::Mobile>,
-    /// 邮箱，该参数与 mobile 参数必传一个
+    /// 邮箱，与 mobile 至少填一个
     ///
-    /// Example: `hire@open.com`
+    /// Example: `someone@example.com`
     pub email: ::std::option::Option<::std::string::String>,
 }
 impl ::serde::Serialize for CreateReferralAccountRequest {
@@ -53,6 +55,7 @@ impl CreateReferralAccountRequest {
 /// The `data` of [`CreateReferralAccountRequest`]'s answer.
 #[derive(Clone, Debug, Default)]
 pub struct CreateReferralAccountData {
+    /// 开通的账户
     pub account: ::std::option::Option<crate::hire::v1::types::Account>,
 }
 impl ::serde::Serialize for CreateReferralAccountData {
@@ -84,19 +87,19 @@ impl<'de> ::serde::Deserialize<'de> for CreateReferralAccountData {
 pub enum CreateReferralAccountError {
     /// `1002001` (HTTP 500): 系统错误
     ///
-    /// 请根据实际报错信息定位或咨询[技术支持](https://applink.feishu.cn/TLJpeNdW)
+    /// 稍后重试
     Code1002001,
     /// `1002002` (HTTP 400): 参数错误
     ///
-    /// 请根据实际报错信息定位或咨询[技术支持](https://applink.feishu.cn/TLJpeNdW)
+    /// 检查请求参数
     Code1002002,
     /// `1002551` (HTTP 400): 用户不存在
     ///
-    /// 请使用正确的员工邮箱或手机号进行注册
+    /// 确认手机号或邮箱属于本企业员工
     Code1002551,
     /// `1002552` (HTTP 400): 无法匹配唯一用户
     ///
-    /// 请检查员工手机或邮箱是否重复。
+    /// 手机号或邮箱对应了多个员工
     Code1002552,
 }
 impl CreateReferralAccountError {
