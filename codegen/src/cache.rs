@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use xxhash_rust::xxh3::xxh3_128;
+use xxhash_rust::xxh3::{xxh3_128, Xxh3};
 
 use crate::read::PageResult;
 
@@ -84,11 +84,12 @@ impl PageCache {
     }
 
     pub fn key(label: &str, bytes: &[u8]) -> String {
-        let mut keyed = Vec::with_capacity(label.len() + 1 + bytes.len());
-        keyed.extend_from_slice(label.as_bytes());
-        keyed.push(0);
-        keyed.extend_from_slice(bytes);
-        hex(hash(&keyed))
+        // Streamed: no copy of the page just to hash it.
+        let mut hasher = Xxh3::new();
+        hasher.update(label.as_bytes());
+        hasher.update(&[0]);
+        hasher.update(bytes);
+        hex(hasher.digest128())
     }
 
     /// The cached result of the page with this key, taken out: a run

@@ -277,17 +277,28 @@ pub fn unproduced_specs(
     dir: &Path,
     files: &BTreeMap<PathBuf, String>,
 ) -> std::io::Result<Vec<PathBuf>> {
+    unlisted(dir, "", "yaml", files)
+}
+
+/// The files ending `.ext` under `dir/under` that are not among `files`
+/// (paths relative to `dir`), sorted.
+pub(crate) fn unlisted<T>(
+    dir: &Path,
+    under: &str,
+    ext: &str,
+    files: &BTreeMap<PathBuf, T>,
+) -> std::io::Result<Vec<PathBuf>> {
     let mut existing = Vec::new();
-    if dir.exists() {
-        walk_yaml(dir, &mut existing)?;
+    if dir.join(under).exists() {
+        walk_ext(&dir.join(under), ext, &mut existing)?;
     }
-    let mut unproduced: Vec<PathBuf> = existing
+    let mut unlisted: Vec<PathBuf> = existing
         .into_iter()
         .filter_map(|old| old.strip_prefix(dir).ok().map(Path::to_path_buf))
         .filter(|relative| !files.contains_key(relative))
         .collect();
-    unproduced.sort();
-    Ok(unproduced)
+    unlisted.sort();
+    Ok(unlisted)
 }
 
 /// How a file on disk differs from what a run gives.
@@ -336,19 +347,21 @@ fn at(path: &Path, error: std::io::Error) -> std::io::Error {
     std::io::Error::new(error.kind(), format!("{}: {error}", path.display()))
 }
 
-fn walk_yaml(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+/// Every file ending `.ext` under `dir`.
+pub(crate) fn walk_ext(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
         if path.is_dir() {
-            walk_yaml(&path, out)?;
-        } else if path.extension().is_some_and(|e| e == "yaml") {
+            walk_ext(&path, ext, out)?;
+        } else if path.extension().is_some_and(|e| e == ext) {
             out.push(path);
         }
     }
     Ok(())
 }
 
-fn remove_empty_dirs(dir: &Path) -> std::io::Result<bool> {
+/// Removes the empty folders under `dir`; true when `dir` is left empty.
+pub(crate) fn remove_empty_dirs(dir: &Path) -> std::io::Result<bool> {
     let mut empty = true;
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();

@@ -1,6 +1,6 @@
 //! `cargo xtask lint`: the documentation's own defects, to send upstream.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use feishu_codegen::cache::PageCache;
@@ -15,15 +15,7 @@ use crate::report::{self, Format, Sources};
 pub fn lint(pages: &[PathBuf], format: Format) -> anyhow::Result<Vec<String>> {
     let inputs = collect_pages(pages)?;
     let run = run_cached(&inputs, &mut PageCache::default(), &Progress::on_terminal());
-    let texts: HashMap<&str, String> = inputs
-        .iter()
-        .map(|p| {
-            (
-                p.label.as_str(),
-                String::from_utf8_lossy(&p.bytes).into_owned(),
-            )
-        })
-        .collect();
+    let sources = Sources::new(&inputs);
     let mut defects: Vec<Diagnostic> = run
         .diagnostics
         .iter()
@@ -32,8 +24,8 @@ pub fn lint(pages: &[PathBuf], format: Format) -> anyhow::Result<Vec<String>> {
         .collect();
     for spec in &run.specs {
         let page = spec.sources.first().map(|s| s.page.as_str()).unwrap_or("");
-        let text = texts.get(page).map(String::as_str).unwrap_or("");
-        defects.extend(example_mismatches(spec, text));
+        let text = sources.text(page).unwrap_or_default();
+        defects.extend(example_mismatches(spec, &text));
     }
     defects.sort();
     let mut counts: BTreeMap<&str, usize> = Defect::ALL.iter().map(|d| (d.as_str(), 0)).collect();
@@ -49,7 +41,7 @@ pub fn lint(pages: &[PathBuf], format: Format) -> anyhow::Result<Vec<String>> {
         let document = json!({ "counts": counts, "defects": defects });
         return Ok(vec![serde_json::to_string_pretty(&document)?]);
     }
-    let mut lines = report::render(&defects, &Sources::new(&inputs), format);
+    let mut lines = report::render(&defects, &sources, format);
     lines.push("defects by kind:".to_string());
     let width = counts.keys().map(|k| k.len()).max().unwrap_or(0);
     lines.extend(

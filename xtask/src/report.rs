@@ -33,6 +33,13 @@ impl<'a> Sources<'a> {
         }
     }
 
+    /// The text of page `label`, as it is on disk.
+    pub fn text(&self, label: &str) -> Option<std::borrow::Cow<'a, str>> {
+        self.pages
+            .get(label)
+            .map(|bytes| String::from_utf8_lossy(bytes))
+    }
+
     /// Line `line` (1-based) of page `label`, as it is on disk.
     pub fn line(&self, label: &str, line: usize) -> Option<String> {
         let bytes = self.pages.get(label)?;

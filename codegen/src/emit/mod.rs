@@ -214,7 +214,8 @@ fn cargo_toml(krate: &Crate, options: &Options) -> String {
 /// `_common.yaml`), for emitting without reading pages again.
 pub fn load_specs(dir: &Path) -> Result<(Vec<Spec>, Option<Common>), String> {
     let mut files = Vec::new();
-    walk_ext(dir, "yaml", &mut files).map_err(|e| format!("{}: {e}", dir.display()))?;
+    crate::generate::walk_ext(dir, "yaml", &mut files)
+        .map_err(|e| format!("{}: {e}", dir.display()))?;
     let mut texts = Vec::new();
     for file in files {
         let text =
@@ -254,7 +255,7 @@ pub fn write_crate(dir: &Path, files: &BTreeMap<PathBuf, String>) -> std::io::Re
         changed += 1;
     }
     if dir.join("src").exists() {
-        remove_empty_dirs(&dir.join("src"))?;
+        crate::generate::remove_empty_dirs(&dir.join("src"))?;
     }
     Ok(changed + crate::generate::write_changed(dir, files)?)
 }
@@ -262,43 +263,7 @@ pub fn write_crate(dir: &Path, files: &BTreeMap<PathBuf, String>) -> std::io::Re
 /// The `.rs` files under `dir/src` that are not among `files` (paths
 /// relative to `dir`): what [`write_crate`] removes.
 pub fn stale_sources<T>(dir: &Path, files: &BTreeMap<PathBuf, T>) -> std::io::Result<Vec<PathBuf>> {
-    let src = dir.join("src");
-    let mut existing = Vec::new();
-    if src.exists() {
-        walk_ext(&src, "rs", &mut existing)?;
-    }
-    let mut stale: Vec<PathBuf> = existing
-        .into_iter()
-        .filter_map(|old| old.strip_prefix(dir).ok().map(Path::to_path_buf))
-        .filter(|relative| !files.contains_key(relative))
-        .collect();
-    stale.sort();
-    Ok(stale)
-}
-
-fn walk_ext(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            walk_ext(&path, ext, out)?;
-        } else if path.extension().is_some_and(|e| e == ext) {
-            out.push(path);
-        }
-    }
-    Ok(())
-}
-
-fn remove_empty_dirs(dir: &Path) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            remove_empty_dirs(&path)?;
-            if std::fs::read_dir(&path)?.next().is_none() {
-                std::fs::remove_dir(&path)?;
-            }
-        }
-    }
-    Ok(())
+    crate::generate::unlisted(dir, "src", "rs", files)
 }
 
 /// `to` relative to `from` (both absolute), with `/` separators.

@@ -766,6 +766,21 @@ impl Reader {
         out
     }
 
+    /// Some older pages have no 必填 column and write `必选` / `可选` on a
+    /// second line of the name cell: the name, and whether it is required.
+    fn required_in_name<'t>(&self, raw: &'t str) -> (&'t str, bool) {
+        if let Some((name, mark)) = raw.rsplit_once('\n') {
+            let mark = mark.trim().trim_matches('`').trim();
+            if self.keywords.is(mark, "必选") {
+                return (name, true);
+            }
+            if self.keywords.is(mark, "可选") {
+                return (name, false);
+            }
+        }
+        (raw, false)
+    }
+
     fn required(&mut self, row: &Row, text: &str) -> bool {
         let t = text.trim();
         let k = |w: &str| self.keywords.is(t, w);
@@ -975,23 +990,6 @@ struct Columns {
     ty: Option<usize>,
     required: Option<usize>,
     description: Option<usize>,
-}
-
-impl Reader {
-    /// Some older pages have no 必填 column and write `必选` / `可选` on a
-    /// second line of the name cell: the name, and whether it is required.
-    fn required_in_name<'t>(&self, raw: &'t str) -> (&'t str, bool) {
-        if let Some((name, mark)) = raw.rsplit_once('\n') {
-            let mark = mark.trim().trim_matches('`').trim();
-            if self.keywords.is(mark, "必选") {
-                return (name, true);
-            }
-            if self.keywords.is(mark, "可选") {
-                return (name, false);
-            }
-        }
-        (raw, false)
-    }
 }
 
 fn cell(row: &Row, i: usize) -> &str {
