@@ -313,6 +313,11 @@ pub fn nest_by_example(
                     .unwrap_or(0);
             }
         }
+        // Containers from here in have, by repetition, ended before this row.
+        let ended = frames
+            .iter()
+            .position(|f| f.end.is_some_and(|end| end <= row))
+            .unwrap_or(frames.len());
         let knows = |f: &Frame<'_>| {
             known
                 .get(f.type_name())
@@ -336,8 +341,9 @@ pub fn nest_by_example(
                 }
         };
         // Claimed by an example or a known type; else the deepest open
-        // container; else the deepest that does not have the name yet
-        // (leaving a container needs evidence, not a shown-out example).
+        // container; else the deepest that does not have the name yet and
+        // whose repeated fields have not ended (leaving a container needs
+        // evidence, not a shown-out example).
         // A type does not hold a field of its own type: a row typed like an
         // open container is that container's sibling, or further out,
         // unless the example shows it inside (a tree of options).
@@ -352,6 +358,7 @@ pub fn nest_by_example(
         let parent = in_reach()
             .find(|(_, f)| claims(f))
             .or_else(|| in_reach().find(open))
+            .or_else(|| in_reach().find(|&(i, f)| i < ended && free(&(i, f))))
             .or_else(|| in_reach().find(free))
             .map_or(floor, |(i, _)| i);
         while frames.len() > parent + 1 {
