@@ -286,7 +286,10 @@ fn yaml11_only(value: &str) -> bool {
         "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off",
         "OFF",
     ];
-    if value.is_empty() || value.starts_with(['\'', '"']) || value.parse::<f64>().is_ok() {
+    // Everything below starts with one of these; most strings do not.
+    if !value.starts_with(|c: char| c.is_ascii_digit() || "yYnNoO=<+-".contains(c))
+        || value.parse::<f64>().is_ok()
+    {
         return false;
     }
     let digits_and = |extra: &[char]| {

@@ -69,7 +69,9 @@ fn unsupported(what: &str) -> Error {
 /// The output and libyaml's emitter state, under libyaml's names.
 struct Writer {
     out: String,
-    /// Characters since the last line break.
+    /// Bytes since the last line break. libyaml counts characters, but
+    /// the two differ only once a scalar's text is on the line, which puts
+    /// the column past every indentation it is then compared with.
     column: usize,
     /// The last thing written was whitespace (so no space is needed).
     whitespace: bool,
@@ -97,12 +99,12 @@ enum Style {
 impl Writer {
     fn push(&mut self, text: &str) {
         self.out.push_str(text);
-        self.column += text.chars().count();
+        self.column += text.len();
     }
 
     fn push_char(&mut self, c: char) {
         self.out.push(c);
-        self.column += 1;
+        self.column += c.len_utf8();
     }
 
     /// A line break as written from the scalar: `\n`, or U+2028 / U+2029
@@ -124,8 +126,9 @@ impl Writer {
                 self.literal_block = None;
             }
         }
+        const SPACES: &str = "                                ";
         while self.column < indent {
-            self.push_char(' ');
+            self.push(&SPACES[..(indent - self.column).min(SPACES.len())]);
         }
         self.whitespace = true;
         self.indention = true;
@@ -145,17 +148,6 @@ impl Writer {
         self.push(indicator);
         self.whitespace = is_whitespace;
         self.indention = self.indention && is_indention;
-    }
-
-    /// A key, which libyaml writes as a simple key right after the
-    /// indentation.
-    fn key(&mut self, key: &str) -> Result<(), Error> {
-        if !key.is_empty() && !reads_as_non_string(key) && analyze(key).block_plain {
-            self.plain(key);
-            Ok(())
-        } else {
-            Err(unsupported(&format!("the key {key:?}, which needs quotes")))
-        }
     }
 
     /// A string value, in the style serde_yaml_ng asks for and libyaml
@@ -350,82 +342,76 @@ struct Analysis {
 }
 
 fn analyze(value: &str) -> Analysis {
-    if value.is_empty() {
+    let (Some(first), Some(last)) = (value.chars().next(), value.chars().next_back()) else {
         return Analysis {
             block_plain: true,
             single_quoted: true,
             block: false,
             unicode_breaks: false,
         };
-    }
-    let mut indicators = value.starts_with("---") || value.starts_with("...");
-    let mut special = false;
-    let mut line_breaks = false;
-    let mut unicode_breaks = false;
-    let (mut leading_space, mut leading_break) = (false, false);
-    let (mut trailing_space, mut trailing_break) = (false, false);
+    };
+    let followed_by_whitespace =
+        |at: usize| value[at..].chars().next().is_none_or(is_blank_or_break);
+    let mut indicators = value.starts_with("---")
+        || value.starts_with("...")
+        || "#,[]{}&*!|>'\"%@`".contains(first)
+        || (matches!(first, '?' | ':' | '-') && followed_by_whitespace(first.len_utf8()));
+    let edges = first == ' ' || is_break(first) || last == ' ' || is_break(last);
+    let (mut special, mut line_breaks, mut unicode_breaks) = (false, false, false);
     let (mut break_space, mut space_break) = (false, false);
-    let (mut previous_space, mut previous_break) = (false, false);
-    let mut preceded_by_whitespace = true;
-    let mut chars = value.chars().peekable();
-    let mut first = true;
-    while let Some(c) = chars.next() {
-        let next = chars.peek().copied();
-        let last = next.is_none();
-        let followed_by_whitespace = next.is_none_or(is_blank_or_break);
-        if first {
-            indicators |= matches!(
-                c,
-                '#' | ','
-                    | '['
-                    | ']'
-                    | '{'
-                    | '}'
-                    | '&'
-                    | '*'
-                    | '!'
-                    | '|'
-                    | '>'
-                    | '\''
-                    | '"'
-                    | '%'
-                    | '@'
-                    | '`'
-            ) || (matches!(c, '?' | ':' | '-') && followed_by_whitespace);
-        } else {
+    let bytes = value.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        if !MAY_MATTER[usize::from(bytes[at])] {
+            at += 1;
+            continue;
+        }
+        // `at` starts a character: the table marks no continuation byte.
+        let c = value[at..].chars().next().unwrap_or_default();
+        let end = at + c.len_utf8();
+        if at > 0 {
+            let preceded_by_whitespace = || {
+                value[..at]
+                    .chars()
+                    .next_back()
+                    .is_some_and(is_blank_or_break)
+            };
             indicators |=
-                (c == ':' && followed_by_whitespace) || (c == '#' && preceded_by_whitespace);
+                (c == ':' && followed_by_whitespace(end)) || (c == '#' && preceded_by_whitespace());
         }
         special |= !is_printable(c);
-        if c == ' ' {
-            leading_space |= first;
-            trailing_space |= last;
-            break_space |= previous_break;
-            previous_space = true;
-            previous_break = false;
-        } else if is_break(c) {
+        if is_break(c) {
             line_breaks = true;
             unicode_breaks |= c == '\u{2028}' || c == '\u{2029}';
-            leading_break |= first;
-            trailing_break |= last;
-            space_break |= previous_space;
-            previous_space = false;
-            previous_break = true;
-        } else {
-            previous_space = false;
-            previous_break = false;
+            space_break |= at > 0 && bytes[at - 1] == b' ';
+            break_space |= bytes.get(end) == Some(&b' ');
         }
-        preceded_by_whitespace = is_blank_or_break(c);
-        first = false;
+        at = end;
     }
-    let edges = leading_space || leading_break || trailing_space || trailing_break;
     Analysis {
         block_plain: !(edges || break_space || space_break || special || line_breaks || indicators),
         single_quoted: !(break_space || space_break || special),
-        block: !(trailing_space || space_break || special),
+        block: !(last == ' ' || space_break || special),
         unicode_breaks,
     }
 }
+
+/// The bytes `analyze` looks at: ASCII controls, `:`, `#`, and the
+/// first bytes of the only other characters that are unprintable or line
+/// breaks (U+0080 to U+009F, U+2028, U+2029, U+FEFF, U+FFFE, U+FFFF). Every
+/// other character is printable, no break and no indicator past the first.
+const MAY_MATTER: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = matches!(
+            byte as u8,
+            0..=0x1F | b':' | b'#' | 0x7F | 0xC2 | 0xE2 | 0xEF
+        );
+        byte += 1;
+    }
+    table
+};
 
 /// libyaml's `IS_PRINTABLE` (with `\n`, without tab and U+FEFF).
 fn is_printable(c: char) -> bool {
@@ -478,7 +464,7 @@ fn parses_as_unsigned(scalar: &str) -> bool {
     if unpositive.starts_with(['+', '-']) || digits_but_not_number(scalar) {
         return false;
     }
-    u128::from_str_radix(unpositive, 10).is_ok()
+    unpositive.parse::<u128>().is_ok()
 }
 
 /// serde_yaml_ng's `parse_negative_int`, for i128 (which takes every
@@ -494,7 +480,7 @@ fn parses_as_negative(scalar: &str) -> bool {
     if digits_but_not_number(scalar) {
         return false;
     }
-    i128::from_str_radix(scalar, 10).is_ok()
+    scalar.parse::<i128>().is_ok()
 }
 
 /// serde_yaml_ng's `parse_f64`.
@@ -745,7 +731,9 @@ impl ser::SerializeStruct for Mapping<'_> {
     ) -> Result<(), Error> {
         self.empty = false;
         self.writer.write_indent(self.indent);
-        self.writer.key(key)?;
+        // Field names are plain scalars (no rename makes one that needs
+        // quotes: the every-field test would show it).
+        self.writer.plain(key);
         self.writer.write_indicator(":", false, false, false);
         value.serialize(Node {
             writer: self.writer,
