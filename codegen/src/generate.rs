@@ -223,7 +223,7 @@ pub fn spec_path(spec: &Spec) -> PathBuf {
 
 /// The files a run writes under the specs folder, path → contents.
 pub fn spec_files(run: &Run) -> BTreeMap<PathBuf, String> {
-    // Writing YAML costs about as much as reading the pages: all cores.
+    // Specs are written on all cores, as they are read.
     let mut files: BTreeMap<PathBuf, String> =
         crate::parallel::map(&run.specs, |spec| (spec_path(spec), spec.to_yaml()))
             .into_iter()
