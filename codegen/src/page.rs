@@ -178,7 +178,7 @@ fn normalize(text: &str) -> Normalized {
         if !in_table && is_delimiter_row(line) && i > 0 && lines[i - 1].contains('|') {
             in_table = true;
             width = row_cells(lines[i - 1]);
-        } else if line.trim().is_empty() {
+        } else if is_blank(line) {
             in_table = false;
         }
         let start = out.start_line(i + 1);
@@ -201,7 +201,7 @@ fn normalize(text: &str) -> Normalized {
         }
         while in_table && ends_with_hard_break(&out.text[start..]) {
             ends_in_break = true;
-            let next = (i + 1..lines.len()).find(|&j| !lines[j].trim().is_empty());
+            let next = (i + 1..lines.len()).find(|&j| !is_blank(lines[j]));
             let Some(next) = next else { break };
             let candidate = lines[next];
             let after_blank = next > i + 1;
@@ -219,7 +219,7 @@ fn normalize(text: &str) -> Normalized {
         // Blank lines between a row that ended in a hard break and a next
         // row of the table's width do not end the table.
         if in_table && ends_in_break {
-            let next = (i..lines.len()).find(|&j| !lines[j].trim().is_empty());
+            let next = (i..lines.len()).find(|&j| !is_blank(lines[j]));
             if let Some(next) =
                 next.filter(|&n| !starts_block(lines[n]) && row_cells(lines[n]) >= width.max(2))
             {
@@ -233,14 +233,22 @@ fn normalize(text: &str) -> Normalized {
 /// Cells in a table row: `|`s not escaped, less the outer pipes.
 fn row_cells(line: &str) -> usize {
     let line = line.trim();
-    let mut pipes = 0usize;
-    let mut escaped = false;
-    for c in line.chars() {
-        if c == '|' && !escaped {
-            pipes += 1;
+    // Asked of every table row. Bytes, not chars: `|` and `\\` are ASCII,
+    // and no byte of another character equals them.
+    let bytes = line.as_bytes();
+    let pipes = if bytes.contains(&b'\\') {
+        let mut pipes = 0usize;
+        let mut escaped = false;
+        for &b in bytes {
+            if b == b'|' && !escaped {
+                pipes += 1;
+            }
+            escaped = b == b'\\' && !escaped;
         }
-        escaped = c == '\\' && !escaped;
-    }
+        pipes
+    } else {
+        bytes.iter().filter(|&&b| b == b'|').count()
+    };
     let outer =
         usize::from(line.starts_with('|')) + usize::from(line.ends_with('|') && line.len() > 1);
     (pipes + 1).saturating_sub(outer)
@@ -263,13 +271,22 @@ fn ends_with_hard_break(line: &str) -> bool {
 }
 
 fn is_delimiter_row(line: &str) -> bool {
-    let t = line.trim();
-    // Asked of every line: the test most lines fail at their first
-    // character goes first.
+    // Asked of every line: most fail at their first character, so that is
+    // looked at before the line is trimmed at its end.
+    let t = line.trim_start();
+    if !t.starts_with(['|', '-', ':']) {
+        return false;
+    }
+    let t = t.trim_end();
     t.bytes()
         .all(|b| matches!(b, b'|' | b'-' | b':' | b' ' | b'\t'))
         && t.contains('-')
         && t.contains('|')
+}
+
+/// `line.trim().is_empty()`, without scanning from both ends.
+fn is_blank(line: &str) -> bool {
+    line.chars().all(char::is_whitespace)
 }
 
 fn strip_quote(line: &str) -> &str {
