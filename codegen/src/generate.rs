@@ -83,7 +83,7 @@ fn walk(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 
 /// Reads every page (on all cores) and merges pages of one endpoint.
 pub fn run(pages: Vec<PageInput>) -> Run {
-    run_cached(&pages, &mut PageCache::default(), &Progress::hidden())
+    run_cached(&pages, &mut PageCache::off(), &Progress::hidden())
 }
 
 /// [`run`], taking each page's result from `cache` when the page is

@@ -112,16 +112,49 @@ impl Normalized {
         row_cells(rest.split('\n').next().unwrap_or(""))
     }
 
-    fn line_of(&self, offset: usize) -> usize {
-        let index = self.line_starts.partition_point(|&s| s <= offset).max(1) - 1;
+    /// The page line of `offset`, searching from normalised line `*from`
+    /// (left at the line found): the parser's offsets mostly run forward,
+    /// so a walk from the last answer beats a search per event.
+    fn line_of(&self, offset: usize, from: &mut usize) -> usize {
+        let starts = &self.line_starts;
+        let mut index = *from;
+        if starts.get(index).is_some_and(|&s| s > offset) {
+            index = starts.partition_point(|&s| s <= offset).max(1) - 1;
+        }
+        while starts.get(index + 1).is_some_and(|&s| s <= offset) {
+            index += 1;
+        }
+        *from = index;
         self.original_line.get(index).copied().unwrap_or(1)
+    }
+
+    /// Starts a normalised line for page line `line`; returns its offset.
+    fn start_line(&mut self, line: usize) -> usize {
+        self.line_starts.push(self.text.len());
+        self.original_line.push(line);
+        self.text.len()
+    }
+
+    /// Joins `continuation` to the line at `start` (the last, still open)
+    /// with a `<br>`, dropping the line's trailing white space.
+    fn join_to_line(&mut self, start: usize, continuation: &str) {
+        let kept = self.text[start..].trim_end().len();
+        self.text.truncate(start + kept);
+        self.text.push_str("<br>");
+        self.text.push_str(continuation);
     }
 }
 
 fn normalize(text: &str) -> Normalized {
     let lines: Vec<&str> = text.split('\n').collect();
-    let mut out: Vec<(usize, String)> = Vec::with_capacity(lines.len());
-    let mut raw_tables = Vec::new();
+    // Written straight into one String: a page is tens of thousands of
+    // lines in the corpus, and a String per line showed in profiles.
+    let mut out = Normalized {
+        text: String::with_capacity(text.len() + 1),
+        original_line: Vec::with_capacity(lines.len()),
+        line_starts: Vec::with_capacity(lines.len()),
+        raw_tables: Vec::new(),
+    };
     let mut in_table = false;
     // Cells in the open table's header row.
     let mut width = 0;
@@ -133,9 +166,10 @@ fn normalize(text: &str) -> Normalized {
                 .find(|&j| lines[j].contains("</md-dt-table>"))
                 .unwrap_or(lines.len() - 1);
             let region: Vec<&str> = lines[i..=end].iter().map(|l| strip_quote(l)).collect();
-            raw_tables.push((i + 1, raw_table(&region, i + 1)));
+            out.raw_tables.push((i + 1, raw_table(&region, i + 1)));
             for j in i..=end {
-                out.push((j + 1, String::new()));
+                out.start_line(j + 1);
+                out.text.push('\n');
             }
             i = end + 1;
             in_table = false;
@@ -144,17 +178,17 @@ fn normalize(text: &str) -> Normalized {
         if !in_table && is_delimiter_row(line) && i > 0 && lines[i - 1].contains('|') {
             in_table = true;
             width = row_cells(lines[i - 1]);
-        } else if line.trim().is_empty() {
+        } else if is_blank(line) {
             in_table = false;
         }
-        let mut joined = line.to_string();
-        let first = i;
+        let start = out.start_line(i + 1);
+        out.text.push_str(line);
         // Format A: a row ending in a hard break goes on in the next lines,
         // which may be blank (a blank line inside a cell) or start with `- `.
         let mut ends_in_break = false;
         // Format B: a row with outer pipes whose cell holds line breaks runs
         // on until a line ends with the closing pipe.
-        while in_table && is_open_row(&joined) {
+        while in_table && is_open_row(&out.text[start..]) {
             let Some(&candidate) = lines.get(i + 1) else {
                 break;
             };
@@ -163,11 +197,11 @@ fn normalize(text: &str) -> Normalized {
                 break;
             }
             i += 1;
-            joined = format!("{}<br>{}", joined.trim_end(), t);
+            out.join_to_line(start, t);
         }
-        while in_table && ends_with_hard_break(&joined) {
+        while in_table && ends_with_hard_break(&out.text[start..]) {
             ends_in_break = true;
-            let next = (i + 1..lines.len()).find(|&j| !lines[j].trim().is_empty());
+            let next = (i + 1..lines.len()).find(|&j| !is_blank(lines[j]));
             let Some(next) = next else { break };
             let candidate = lines[next];
             let after_blank = next > i + 1;
@@ -178,14 +212,14 @@ fn normalize(text: &str) -> Normalized {
                 break;
             }
             i = next;
-            joined = format!("{}<br>{}", joined.trim_end(), candidate.trim_start());
+            out.join_to_line(start, candidate.trim_start());
         }
-        out.push((first + 1, joined));
+        out.text.push('\n');
         i += 1;
         // Blank lines between a row that ended in a hard break and a next
         // row of the table's width do not end the table.
         if in_table && ends_in_break {
-            let next = (i..lines.len()).find(|&j| !lines[j].trim().is_empty());
+            let next = (i..lines.len()).find(|&j| !is_blank(lines[j]));
             if let Some(next) =
                 next.filter(|&n| !starts_block(lines[n]) && row_cells(lines[n]) >= width.max(2))
             {
@@ -193,34 +227,28 @@ fn normalize(text: &str) -> Normalized {
             }
         }
     }
-    let mut text = String::with_capacity(text.len());
-    let mut original_line = Vec::with_capacity(out.len());
-    let mut line_starts = Vec::with_capacity(out.len());
-    for (line, content) in out {
-        line_starts.push(text.len());
-        original_line.push(line);
-        text.push_str(&content);
-        text.push('\n');
-    }
-    Normalized {
-        text,
-        original_line,
-        line_starts,
-        raw_tables,
-    }
+    out
 }
 
 /// Cells in a table row: `|`s not escaped, less the outer pipes.
 fn row_cells(line: &str) -> usize {
     let line = line.trim();
-    let mut pipes = 0usize;
-    let mut escaped = false;
-    for c in line.chars() {
-        if c == '|' && !escaped {
-            pipes += 1;
+    // Asked of every table row. Bytes, not chars: `|` and `\\` are ASCII,
+    // and no byte of another character equals them.
+    let bytes = line.as_bytes();
+    let pipes = if bytes.contains(&b'\\') {
+        let mut pipes = 0usize;
+        let mut escaped = false;
+        for &b in bytes {
+            if b == b'|' && !escaped {
+                pipes += 1;
+            }
+            escaped = b == b'\\' && !escaped;
         }
-        escaped = c == '\\' && !escaped;
-    }
+        pipes
+    } else {
+        bytes.iter().filter(|&&b| b == b'|').count()
+    };
     let outer =
         usize::from(line.starts_with('|')) + usize::from(line.ends_with('|') && line.len() > 1);
     (pipes + 1).saturating_sub(outer)
@@ -243,10 +271,22 @@ fn ends_with_hard_break(line: &str) -> bool {
 }
 
 fn is_delimiter_row(line: &str) -> bool {
-    let t = line.trim();
-    t.contains('-')
+    // Asked of every line: most fail at their first character, so that is
+    // looked at before the line is trimmed at its end.
+    let t = line.trim_start();
+    if !t.starts_with(['|', '-', ':']) {
+        return false;
+    }
+    let t = t.trim_end();
+    t.bytes()
+        .all(|b| matches!(b, b'|' | b'-' | b':' | b' ' | b'\t'))
+        && t.contains('-')
         && t.contains('|')
-        && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t'))
+}
+
+/// `line.trim().is_empty()`, without scanning from both ends.
+fn is_blank(line: &str) -> bool {
+    line.chars().all(char::is_whitespace)
 }
 
 fn strip_quote(line: &str) -> &str {
@@ -368,6 +408,8 @@ struct Builder<'a> {
     in_front_matter: bool,
     row: Option<Row>,
     in_head: bool,
+    /// The normalised line the last event's offset fell on.
+    line_cursor: usize,
 }
 
 impl<'a> Builder<'a> {
@@ -382,6 +424,7 @@ impl<'a> Builder<'a> {
             in_front_matter: false,
             row: None,
             in_head: false,
+            line_cursor: 0,
         }
     }
 
@@ -440,7 +483,6 @@ impl<'a> Builder<'a> {
     }
 
     fn event(&mut self, event: Event<'_>, offset: usize) {
-        let line = self.source.line_of(offset);
         if self.in_front_matter {
             match event {
                 Event::Text(t) => {
@@ -469,27 +511,42 @@ impl<'a> Builder<'a> {
             return;
         }
         match event {
-            Event::Start(tag) => self.start(tag, line, offset),
+            Event::Start(tag) => {
+                // Only a start needs its line.
+                let line = self.source.line_of(offset, &mut self.line_cursor);
+                self.start(tag, line, offset)
+            }
             Event::End(tag) => self.end(tag),
             Event::Text(t) => {
-                let escaped = escape_markdown(&t);
-                self.text(&escaped, &t);
+                if let Some((_, inline)) = self.inline.as_mut() {
+                    escape_markdown(&t, &mut inline.markdown);
+                    inline.plain.push_str(&t);
+                }
             }
             Event::Code(c) => {
-                let fence = if c.contains('`') { "``" } else { "`" };
-                self.text(&format!("{fence}{c}{fence}"), &c);
+                if let Some((_, inline)) = self.inline.as_mut() {
+                    let fence = if c.contains('`') { "``" } else { "`" };
+                    for part in [fence, &c, fence] {
+                        inline.markdown.push_str(part);
+                    }
+                    inline.plain.push_str(&c);
+                }
             }
             Event::SoftBreak | Event::HardBreak => self.text("\n", "\n"),
             Event::InlineHtml(html) | Event::Html(html) => {
                 let tag = html.trim().trim_start_matches('<').trim_end_matches('>');
-                let name = tag.trim_end_matches('/').trim().to_ascii_lowercase();
-                if name == "br" {
+                let name = tag.trim_end_matches('/').trim();
+                let is = |wanted: &str| name.eq_ignore_ascii_case(wanted);
+                if is("br") {
                     self.text("\n", "\n");
-                } else if name == "md-enum" {
+                } else if is("md-enum") {
                     // Raw enum markup: written the way format A lists values,
                     // so one description parser reads both.
                     self.text("\n**可选值有**：\n", "\n可选值有：\n");
-                } else if name.starts_with("md-enum-item") {
+                } else if name
+                    .get(.."md-enum-item".len())
+                    .is_some_and(|start| start.eq_ignore_ascii_case("md-enum-item"))
+                {
                     let key = attribute(tag, "key").unwrap_or_default();
                     self.text(&format!("\n- `{key}`: "), &format!("\n- {key}: "));
                 }
@@ -636,7 +693,11 @@ impl<'a> Builder<'a> {
             TagEnd::Strikethrough => self.text("~~", ""),
             TagEnd::Link | TagEnd::Image => {
                 let url = self.links.pop().unwrap_or_default();
-                self.text(&format!("]({url})"), "");
+                if let Some((_, inline)) = self.inline.as_mut() {
+                    for part in ["](", &url, ")"] {
+                        inline.markdown.push_str(part);
+                    }
+                }
             }
             _ => {}
         }
@@ -655,37 +716,45 @@ fn heading_level(level: HeadingLevel) -> u8 {
 }
 
 /// Trims ASCII white space only: `&nbsp;` marks nesting depth in format C.
-fn trimmed(inline: Inline) -> Inline {
-    let trim = |s: &str| {
-        s.trim_matches(|c: char| c.is_ascii_whitespace())
-            .to_string()
-    };
-    Inline {
-        markdown: trim(&inline.markdown),
-        plain: trim(&inline.plain),
+/// In place: every cell and paragraph passes here.
+fn trimmed(mut inline: Inline) -> Inline {
+    fn trim(s: &mut String) {
+        let end = s.trim_end_matches(|c: char| c.is_ascii_whitespace()).len();
+        s.truncate(end);
+        let start = end
+            - s.trim_start_matches(|c: char| c.is_ascii_whitespace())
+                .len();
+        s.drain(..start);
     }
+    trim(&mut inline.markdown);
+    trim(&mut inline.plain);
+    inline
 }
 
-/// Escapes what would otherwise change meaning when text is written back
-/// as Markdown (emphasis, code, and things rustdoc would take for HTML).
-fn escape_markdown(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '*' | '`' => out.push('\\'),
-            '<' if chars
-                .peek()
-                .is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!')) =>
-            {
-                out.push('\\')
-            }
-            '\\' if chars.peek().is_some_and(|n| n.is_ascii_punctuation()) => out.push('\\'),
-            _ => {}
+/// Appends `text` to `out`, escaping what would otherwise change meaning
+/// when text is written back as Markdown (emphasis, code, and things
+/// rustdoc would take for HTML). Runs with nothing to escape are copied
+/// whole.
+fn escape_markdown(text: &str, out: &mut String) {
+    let bytes = text.as_bytes();
+    let mut copied = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        // A non-ASCII next character never passes these tests, so looking
+        // at its first byte is enough.
+        let next = bytes.get(i + 1);
+        let escape = match b {
+            b'*' | b'`' => true,
+            b'<' => next.is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, b'/' | b'!')),
+            b'\\' => next.is_some_and(u8::is_ascii_punctuation),
+            _ => false,
+        };
+        if escape {
+            out.push_str(&text[copied..i]);
+            out.push('\\');
+            copied = i;
         }
-        out.push(c);
     }
-    out
+    out.push_str(&text[copied..]);
 }
 
 /// The docs link within the site with relative URLs; specs keep absolute ones.
@@ -765,6 +834,16 @@ mod tests {
         assert_eq!(t.rows[1].cells[0].plain, "message");
         assert_eq!(page.blocks[1].line, 3);
         assert!(matches!(page.blocks[2].kind, BlockKind::Paragraph(_)));
+    }
+
+    #[test]
+    fn escapes_markdown_only_where_it_would_change_meaning() {
+        let mut out = String::from("kept ");
+        escape_markdown("a*b `c <d </e <!f <1 \\* \\a 中<文 <", &mut out);
+        assert_eq!(
+            out,
+            "kept a\\*b \\`c \\<d \\</e \\<!f <1 \\\\\\* \\a 中<文 <"
+        );
     }
 
     #[test]

@@ -14,7 +14,7 @@ use crate::report::{self, Format, Sources};
 
 pub fn lint(pages: &[PathBuf], format: Format) -> anyhow::Result<Vec<String>> {
     let inputs = collect_pages(pages)?;
-    let run = run_cached(&inputs, &mut PageCache::default(), &Progress::on_terminal());
+    let run = run_cached(&inputs, &mut PageCache::off(), &Progress::on_terminal());
     let sources = Sources::new(&inputs);
     let mut defects: Vec<Diagnostic> = run
         .diagnostics

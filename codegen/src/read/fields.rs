@@ -619,14 +619,31 @@ pub fn fill_named_types(lists: &mut [&mut Vec<Field>]) {
             _ => None,
         }
     }
-    fn collect(fields: &mut [Field], types: &mut HashMap<String, Vec<Field>>) {
+    /// The names of the lists that are empty: the only ones `fill` looks up.
+    fn wanted(fields: &mut [Field], names: &mut HashSet<String>) {
+        for field in fields {
+            if let Some((name, list)) = children(field) {
+                if list.is_empty() {
+                    names.insert(name);
+                } else {
+                    wanted(list, names);
+                }
+            }
+        }
+    }
+    fn collect(
+        fields: &mut [Field],
+        wanted: &HashSet<String>,
+        types: &mut HashMap<String, Vec<Field>>,
+    ) {
         for field in fields {
             if let Some((name, list)) = children(field) {
                 let known = types.get(&name).map_or(0, Vec::len);
-                if !name.is_empty() && name != ENUM && list.len() > known {
+                if !name.is_empty() && name != ENUM && list.len() > known && wanted.contains(&name)
+                {
                     types.insert(name, list.clone());
                 }
-                collect(list, types);
+                collect(list, wanted, types);
             }
         }
     }
@@ -652,9 +669,18 @@ pub fn fill_named_types(lists: &mut [&mut Vec<Field>]) {
             expanding.pop();
         }
     }
+    // Copies of the type lists are made only for names some list lacks:
+    // copying every named list showed in profiles.
+    let mut names = HashSet::new();
+    for list in lists.iter_mut() {
+        wanted(list, &mut names);
+    }
+    if names.is_empty() {
+        return;
+    }
     let mut types = HashMap::new();
     for list in lists.iter_mut() {
-        collect(list, &mut types);
+        collect(list, &names, &mut types);
     }
     for list in lists.iter_mut() {
         fill(list, &types, &mut Vec::new());

@@ -120,7 +120,7 @@ fn decode(bytes: &[u8], diags: &mut Diagnostics) -> Option<String> {
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = match std::str::from_utf8(bytes) {
-        Ok(text) => text.to_string(),
+        Ok(text) => std::borrow::Cow::Borrowed(text),
         Err(e) => {
             let line = bytes[..e.valid_up_to()]
                 .iter()
@@ -131,10 +131,15 @@ fn decode(bytes: &[u8], diags: &mut Diagnostics) -> Option<String> {
                 line,
                 "the page is not valid UTF-8; undecodable bytes were replaced",
             );
-            String::from_utf8_lossy(bytes).into_owned()
+            String::from_utf8_lossy(bytes)
         }
     };
-    Some(text.replace("\r\n", "\n").replace('\r', "\n"))
+    // Most pages have no `\r`: one copy of the text, not three.
+    Some(if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text.into_owned()
+    })
 }
 
 /// Which part of the endpoint the blocks under a heading describe.
