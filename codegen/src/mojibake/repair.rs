@@ -67,7 +67,7 @@ pub fn repair(garbled: &str, model: &LanguageModel) -> Repaired {
         page,
         contexts: HashMap::default(),
         words: HashMap::default(),
-        priors: HashMap::default(),
+        chars: HashMap::default(),
         spelling: String::new(),
     };
     resolve(&slots, &mut choice, &mut scorer);
@@ -121,10 +121,12 @@ struct Scorer<'m> {
     page: NGrams,
     /// By [`key`] of the history.
     contexts: HashMap<u128, Context>,
-    /// By [`key`] of the word's characters.
-    words: HashMap<u128, Option<f64>>,
-    /// [`LanguageModel::prior`] by character: a dictionary lookup each.
-    priors: HashMap<char, f64>,
+    /// [`Scorer::word_logp`] of words of two or more ideographs, by
+    /// [`word_key`]; `-inf` for a word the dictionary lacks.
+    words: HashMap<u64, f64>,
+    /// [`LanguageModel::prior`] and [`LanguageModel::word_logp`] by
+    /// character: dictionary lookups each.
+    chars: HashMap<char, (f64, f64)>,
     /// Reused to spell a word for the dictionary without allocating.
     spelling: String,
 }
@@ -140,13 +142,15 @@ struct Context {
     seen: usize,
 }
 
-/// A character as the n-grams start scoring it: its prior and how often
-/// it occurs, learned text and page weighted together.
+/// A character as the search scores it: its prior, how often it occurs
+/// (learned text and page weighted together) and its score as a word of
+/// its own.
 #[derive(Clone, Copy)]
 struct CharStats {
     c: char,
     prior: f64,
     count: f64,
+    word: f64,
 }
 
 /// A candidate's index in its slot's list. A broken slot has at most 8³
@@ -186,12 +190,21 @@ struct Open {
     index: HashMap<PickKey, usize>,
 }
 
+/// A word of two to [`MAX_WORD`] characters as one key, if they all fit in
+/// 16 bits (ideographs do; characters are never zero, so lengths differ).
+fn word_key(word: &[char]) -> Option<u64> {
+    word.iter().try_fold(0u64, |k, &c| {
+        let c = u16::try_from(u32::from(c)).ok()?;
+        Some(k << 16 | u64::from(c))
+    })
+}
+
 /// Positions whose readings are open at once: the one the search is at
 /// and as many ahead as the longest word reaches.
 const OPEN: usize = MAX_WORD + 1;
 
-/// A reading kept in the beam of its position, with what the n-grams know
-/// of its history (shared by every word that follows it).
+/// A reading in the beam of the position being extended, with what the
+/// n-grams know of its history (shared by every word that follows it).
 struct Kept {
     state: State,
     context: Context,
@@ -226,12 +239,16 @@ impl Scorer<'_> {
     }
 
     fn char_stats(&mut self, c: char) -> CharStats {
-        let prior = *self.priors.entry(c).or_insert_with(|| self.model.prior(c));
+        let (prior, word) = *self.chars.entry(c).or_insert_with(|| {
+            let word = self.model.word_logp(c.encode_utf8(&mut [0; 4]), 1);
+            (self.model.prior(c), word.unwrap_or(f64::NEG_INFINITY))
+        });
         let gram = [c];
         CharStats {
             c,
             prior,
             count: self.model.learned().count(&gram) + PAGE_WEIGHT * self.page.count(&gram),
+            word,
         }
     }
 
@@ -261,15 +278,22 @@ impl Scorer<'_> {
         (p / c.prior).ln()
     }
 
-    fn word_logp(&mut self, word: &[char]) -> Option<f64> {
-        let cache_key = key(word);
-        if let Some(&score) = self.words.get(&cache_key) {
-            return score;
+    /// [`LanguageModel::word_logp`] of a word of two or more characters,
+    /// `-inf` where it is none.
+    fn word_logp(&mut self, word: &[char]) -> f64 {
+        let cache_key = word_key(word);
+        if let Some(score) = cache_key.and_then(|k| self.words.get(&k)) {
+            return *score;
         }
         self.spelling.clear();
         self.spelling.extend(word);
-        let score = self.model.word_logp(&self.spelling, word.len());
-        self.words.insert(cache_key, score);
+        let score = self
+            .model
+            .word_logp(&self.spelling, word.len())
+            .unwrap_or(f64::NEG_INFINITY);
+        if let Some(cache_key) = cache_key {
+            self.words.insert(cache_key, score);
+        }
         score
     }
 
@@ -320,7 +344,11 @@ impl Scorer<'_> {
             return out;
         }
         let mut open: [Open; OPEN] = std::array::from_fn(|_| Open::default());
-        let mut kept: Vec<Vec<Kept>> = Vec::with_capacity(n);
+        // Per position, where its beam starts in `trail`: how each kept
+        // reading was reached, all the backtrace needs.
+        let mut trail: Vec<Option<Back>> = Vec::new();
+        let mut trail_starts: Vec<usize> = Vec::with_capacity(n);
+        let mut beam: Vec<Kept> = Vec::with_capacity(BEAM);
         let mut history = History::default();
         for &c in left {
             history.push(c);
@@ -344,16 +372,14 @@ impl Scorer<'_> {
                 states.truncate(BEAM);
             }
             states.sort_unstable_by(order);
-            let beam: Vec<Kept> = states
-                .drain(..)
-                .map(|state| Kept {
-                    context: self.context(state.history.chars()),
-                    state,
-                })
-                .collect();
+            trail_starts.push(trail.len());
+            beam.clear();
+            for mut state in states.drain(..) {
+                trail.push(state.back.take());
+                let context = self.context(state.history.chars());
+                beam.push(Kept { state, context });
+            }
             open[p % OPEN].states = states;
-            kept.push(beam);
-            let beam = &kept[p];
             for len in 1..=MAX_WORD.min(n - p) {
                 let choices = if len == 1 {
                     &all[p..=p]
@@ -380,9 +406,14 @@ impl Scorer<'_> {
                         word[i] = candidates[p + i][usize::from(picks[i])].c;
                     }
                     let word = &word[..len];
-                    let Some(mut word_score) = self.word_logp(word) else {
-                        continue;
+                    let mut word_score = if len == 1 {
+                        candidates[p][usize::from(picks[0])].word
+                    } else {
+                        self.word_logp(word)
                     };
+                    if word_score == f64::NEG_INFINITY {
+                        continue;
+                    }
                     if len == 1 && matches!(run[p], Slot::Broken(_)) {
                         word_score += brackets.bonus(word[0]);
                     }
@@ -454,7 +485,7 @@ impl Scorer<'_> {
                 out[back.from + i] = candidates[back.from + i][usize::from(k)].c;
             }
             q = back.from;
-            step = kept[q][back.state].state.back.as_ref();
+            step = trail[trail_starts[q] + back.state].as_ref();
         }
         out
     }
