@@ -121,8 +121,8 @@ struct Scorer<'m> {
     page: NGrams,
     /// By [`key`] of the history.
     contexts: HashMap<u128, Context>,
-    /// [`Scorer::word_logp`] of words of two or more ideographs, by
-    /// [`word_key`]; `-inf` for a word the dictionary lacks.
+    /// [`Scorer::word_logp`] of dictionary words of two or more
+    /// ideographs, by [`word_key`].
     words: HashMap<u64, f64>,
     /// [`LanguageModel::prior`] and [`LanguageModel::word_logp`] by
     /// character: dictionary lookups each.
@@ -278,15 +278,32 @@ impl Scorer<'_> {
         (p / c.prior).ln()
     }
 
+    /// [`Scorer::char_logp`] of each character of `right` (at most
+    /// [`ORDER`]` - 1`) after `history` and the ones before it.
+    fn tail_logps(&mut self, mut history: History, right: &[CharStats]) -> [f64; ORDER - 1] {
+        let mut logps = [0.0; ORDER - 1];
+        for (logp, c) in logps.iter_mut().zip(right) {
+            let context = self.context(history.chars());
+            *logp = self.char_logp(&context, history.chars(), c);
+            history.push(c.c);
+        }
+        logps
+    }
+
     /// [`LanguageModel::word_logp`] of a word of two or more characters,
     /// `-inf` where it is none.
     fn word_logp(&mut self, word: &[char]) -> f64 {
+        self.spelling.clear();
+        self.spelling.extend(word);
+        // Most strings tried are no word, and the dictionary's trie turns
+        // them down faster than a cache of this page's strings would.
+        if !self.model.has_word(&self.spelling) {
+            return f64::NEG_INFINITY;
+        }
         let cache_key = word_key(word);
         if let Some(score) = cache_key.and_then(|k| self.words.get(&k)) {
             return *score;
         }
-        self.spelling.clear();
-        self.spelling.extend(word);
         let score = self
             .model
             .word_logp(&self.spelling, word.len())
@@ -349,6 +366,7 @@ impl Scorer<'_> {
         let mut trail: Vec<Option<Back>> = Vec::new();
         let mut trail_starts: Vec<usize> = Vec::with_capacity(n);
         let mut beam: Vec<Kept> = Vec::with_capacity(BEAM);
+        let mut tails: HashMap<PickKey, [f64; ORDER - 1]> = HashMap::default();
         let mut history = History::default();
         for &c in left {
             history.push(c);
@@ -394,7 +412,6 @@ impl Scorer<'_> {
                     continue;
                 }
                 let q = p + len;
-                let tail: &[CharStats] = if q == n { &right } else { &[] };
                 let target = q % OPEN;
                 for combination in 0..combinations {
                     let mut picks: [Pick; MAX_WORD] = [0; MAX_WORD];
@@ -437,11 +454,15 @@ impl Scorer<'_> {
                             history.push(c.c);
                             keep = (keep << 16 | PickKey::from(pick)) & PICK_KEY_MASK;
                         }
-                        let mut text = history;
-                        for c in tail {
-                            let context = self.context(text.chars());
-                            score += self.char_logp(&context, text.chars(), c);
-                            text.push(c.c);
+                        if q == n {
+                            // Readings ending alike score the text after
+                            // the run alike: once per ending.
+                            let tail = *tails
+                                .entry(keep)
+                                .or_insert_with(|| self.tail_logps(history, &right));
+                            for logp in &tail[..right.len()] {
+                                score += logp;
+                            }
                         }
                         let back = Back {
                             from: p,
