@@ -256,10 +256,6 @@ impl Scorer<'_> {
     /// page, interpolated the Witten-Bell way down to the dictionary's
     /// P(c); `context` is that of `history`.
     fn char_logp(&self, context: &Context, history: &[char], c: &CharStats) -> f64 {
-        let mut buffer = ['\0'; ORDER];
-        buffer[..history.len()].copy_from_slice(history);
-        buffer[history.len()] = c.c;
-        let gram = &buffer[..=history.len()];
         let learned = self.model.learned();
         let mut p = c.prior;
         let mut count = c.count;
@@ -267,7 +263,9 @@ impl Scorer<'_> {
             if len > 0 && count != 0.0 {
                 // A gram never seen has no longer gram seen either: once a
                 // count is zero, the rest are.
-                let gram = &gram[history.len() - len..];
+                let mut gram = [c.c; ORDER];
+                gram[..len].copy_from_slice(&history[history.len() - len..]);
+                let gram = &gram[..=len];
                 count = learned.count(gram) + PAGE_WEIGHT * self.page.count(gram);
             }
             p = (count + followers * p) / (total + followers);
