@@ -106,8 +106,15 @@ const MIN_PAIRS: usize = 8;
 pub fn looks_garbled(text: &str) -> bool {
     // Every pair starts with one of `ä`..`é`, whose UTF-8 starts with 0xC3:
     // a text with fewer such bytes than the pairs needed is clean, which
-    // settles nearly every page in one pass the compiler vectorises.
-    if text.bytes().filter(|&b| b == 0xC3).count() < MIN_PAIRS {
+    // settles nearly every page in one pass. Counting in bytes, a chunk of
+    // 255 at a time, lets the compiler compare 16 or 32 bytes a step.
+    let leads: usize = text
+        .as_bytes()
+        .chunks(usize::from(u8::MAX))
+        .map(|chunk| chunk.iter().fold(0u8, |n, &b| n + u8::from(b == 0xC3)))
+        .map(usize::from)
+        .sum();
+    if leads < MIN_PAIRS {
         return false;
     }
     let mut pairs = 0usize;
