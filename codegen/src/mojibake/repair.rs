@@ -190,11 +190,12 @@ struct Open {
     index: HashMap<PickKey, usize>,
 }
 
-/// A word of two to [`MAX_WORD`] characters as one key, if they all fit in
-/// 16 bits (ideographs do; characters are never zero, so lengths differ).
+/// A word of two to [`MAX_WORD`] characters as one key, if each fits in 16
+/// bits and is not NUL, so that words of different lengths never collide
+/// (ideographs, the characters of longer words, always qualify).
 fn word_key(word: &[char]) -> Option<u64> {
     word.iter().try_fold(0u64, |k, &c| {
-        let c = u16::try_from(u32::from(c)).ok()?;
+        let c = u16::try_from(u32::from(c)).ok().filter(|&c| c != 0)?;
         Some(k << 16 | u64::from(c))
     })
 }
