@@ -97,10 +97,26 @@ pub fn garble(text: &str) -> String {
     text.bytes().filter_map(cp1254_char).collect()
 }
 
+/// Lead-continuation pairs a garbled text holds at least.
+const MIN_PAIRS: usize = 8;
+
 /// Whether `text` looks like mojibake rather than Chinese: it holds many
 /// pairs of a UTF-8 lead byte of the CJK block (shown as `ä`..`é`) followed
 /// by a continuation byte, and few real CJK characters.
 pub fn looks_garbled(text: &str) -> bool {
+    // Every pair starts with one of `ä`..`é`, whose UTF-8 starts with 0xC3:
+    // a text with fewer such bytes than the pairs needed is clean, which
+    // settles nearly every page in one pass. Counting in bytes, a chunk of
+    // 255 at a time, lets the compiler compare 16 or 32 bytes a step.
+    let leads: usize = text
+        .as_bytes()
+        .chunks(usize::from(u8::MAX))
+        .map(|chunk| chunk.iter().fold(0u8, |n, &b| n + u8::from(b == 0xC3)))
+        .map(usize::from)
+        .sum();
+    if leads < MIN_PAIRS {
+        return false;
+    }
     let mut pairs = 0usize;
     let mut cjk = 0usize;
     let mut previous_was_lead = false;
@@ -114,7 +130,7 @@ pub fn looks_garbled(text: &str) -> bool {
         }
         previous_was_lead = byte.is_some_and(|b| (0xE4..=0xE9).contains(&b));
     }
-    pairs >= 8 && pairs > cjk * 4
+    pairs >= MIN_PAIRS && pairs > cjk * 4
 }
 
 /// Scores a repair against the clean text it was garbled from: how many

@@ -64,6 +64,11 @@ impl LanguageModel {
         self.learned.learn(&chars);
     }
 
+    /// Whether jieba's dictionary holds `word`.
+    pub(super) fn has_word(&self, word: &str) -> bool {
+        self.jieba.has_word(word)
+    }
+
     /// ln P(word) under jieba's dictionary, if it holds the word.
     pub(super) fn dictionary_logp(&self, word: &str) -> Option<f64> {
         // For a dictionary word `suggest_freq` is its frequency (plus one),

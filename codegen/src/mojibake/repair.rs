@@ -65,8 +65,10 @@ pub fn repair(garbled: &str, model: &LanguageModel) -> Repaired {
     let mut scorer = Scorer {
         model,
         page,
-        chars: HashMap::default(),
+        contexts: HashMap::default(),
         words: HashMap::default(),
+        chars: HashMap::default(),
+        spelling: String::new(),
     };
     resolve(&slots, &mut choice, &mut scorer);
     Repaired {
@@ -117,16 +119,57 @@ fn resolve(slots: &[Slot], choice: &mut [char], scorer: &mut Scorer) {
 struct Scorer<'m> {
     model: &'m LanguageModel,
     page: NGrams,
-    chars: HashMap<u128, f64>,
-    /// By [`key`] of the word's characters.
-    words: HashMap<u128, Option<f64>>,
+    /// By [`key`] of the history.
+    contexts: HashMap<u128, Context>,
+    /// [`Scorer::word_logp`] of dictionary words of two or more
+    /// ideographs, by [`word_key`].
+    words: HashMap<u64, f64>,
+    /// [`LanguageModel::prior`] and [`LanguageModel::word_logp`] by
+    /// character: dictionary lookups each.
+    chars: HashMap<char, (f64, f64)>,
+    /// Reused to spell a word for the dictionary without allocating.
+    spelling: String,
 }
 
+/// What the n-grams know of one history, per length of its tail taken as
+/// context (none, its last character, ...): how often that context is
+/// followed by a character and by how many different ones, the learned
+/// text and the page weighted together. Contexts never seen end the list,
+/// as a longer context holds a shorter one.
+#[derive(Clone, Copy)]
+struct Context {
+    levels: [(f64, f64); ORDER],
+    seen: usize,
+}
+
+/// A character as the search scores it: its prior, how often it occurs
+/// (learned text and page weighted together) and its score as a word of
+/// its own.
+#[derive(Clone, Copy)]
+struct CharStats {
+    c: char,
+    prior: f64,
+    count: f64,
+    word: f64,
+}
+
+/// A candidate's index in its slot's list. A broken slot has at most 8³
+/// candidates (three lost bytes of eight values), so 16 bits hold any.
+type Pick = u16;
+
+/// The last [`ORDER`]` - 1` picks of a reading packed 16 bits each, oldest
+/// highest: all readings at one position hold as many, so comparing keys
+/// compares the picks in order.
+type PickKey = u64;
+
+const PICK_KEY_MASK: PickKey = (1 << (16 * (ORDER - 1))) - 1;
+
 /// A reading of a run up to some position: the candidates picked for its
-/// last slots (as many as the n-gram history needs), its score, and how
-/// it was reached.
+/// last slots (as many as the n-gram history needs), those characters, its
+/// score, and how it was reached.
 struct State {
-    picks: Vec<usize>,
+    picks: PickKey,
+    history: History,
     score: f64,
     back: Option<Back>,
 }
@@ -136,57 +179,137 @@ struct State {
 struct Back {
     from: usize,
     state: usize,
-    picks: Vec<usize>,
+    picks: [Pick; MAX_WORD],
+}
+
+/// The readings reaching one position while the positions before it are
+/// still being extended, found by their picks.
+#[derive(Default)]
+struct Open {
+    states: Vec<State>,
+    index: HashMap<PickKey, usize>,
+}
+
+/// A word of two to [`MAX_WORD`] characters as one key, if each fits in 16
+/// bits and is not NUL, so that words of different lengths never collide
+/// (ideographs, the characters of longer words, always qualify).
+fn word_key(word: &[char]) -> Option<u64> {
+    word.iter().try_fold(0u64, |k, &c| {
+        let c = u16::try_from(u32::from(c)).ok().filter(|&c| c != 0)?;
+        Some(k << 16 | u64::from(c))
+    })
+}
+
+/// Positions whose readings are open at once: the one the search is at
+/// and as many ahead as the longest word reaches.
+const OPEN: usize = MAX_WORD + 1;
+
+/// A reading in the beam of the position being extended, with what the
+/// n-grams know of its history (shared by every word that follows it).
+struct Kept {
+    state: State,
+    context: Context,
 }
 
 impl Scorer<'_> {
-    /// ln P(c | history) under the n-grams of the learned text and the
-    /// page, interpolated the Witten-Bell way down to the dictionary's
-    /// P(c).
-    fn char_logp(&mut self, history: &[char], c: char) -> f64 {
-        let history = &history[history.len().saturating_sub(ORDER - 1)..];
-        // On the stack: this runs for every candidate of every state.
-        let mut buffer = ['\0'; ORDER];
-        buffer[..history.len()].copy_from_slice(history);
-        buffer[history.len()] = c;
-        let gram = &buffer[..=history.len()];
-        let cache_key = key(gram);
-        if let Some(&score) = self.chars.get(&cache_key) {
-            return score;
+    /// The n-gram statistics of `history` (at most [`ORDER`]` - 1`
+    /// characters) as [`Scorer::char_logp`] reads them.
+    fn context(&mut self, history: &[char]) -> Context {
+        let cache_key = key(history);
+        if let Some(&context) = self.contexts.get(&cache_key) {
+            return context;
         }
         let learned = self.model.learned();
-        let prior = self.model.prior(c);
-        let mut p = prior;
+        let mut context = Context {
+            levels: [(0.0, 0.0); ORDER],
+            seen: 0,
+        };
         for len in 0..=history.len() {
-            let context = &gram[history.len() - len..history.len()];
-            let (learned_total, learned_followers) = learned.history(context);
-            let (page_total, page_followers) = self.page.history(context);
+            let tail = &history[history.len() - len..];
+            let (learned_total, learned_followers) = learned.history(tail);
+            let (page_total, page_followers) = self.page.history(tail);
             let total = learned_total + PAGE_WEIGHT * page_total;
             if total == 0.0 {
                 break;
             }
-            let followers = learned_followers + page_followers;
-            let gram = &gram[history.len() - len..];
-            let count = learned.count(gram) + PAGE_WEIGHT * self.page.count(gram);
+            context.levels[len] = (total, learned_followers + page_followers);
+            context.seen = len + 1;
+        }
+        self.contexts.insert(cache_key, context);
+        context
+    }
+
+    fn char_stats(&mut self, c: char) -> CharStats {
+        let (prior, word) = *self.chars.entry(c).or_insert_with(|| {
+            let word = self.model.word_logp(c.encode_utf8(&mut [0; 4]), 1);
+            (self.model.prior(c), word.unwrap_or(f64::NEG_INFINITY))
+        });
+        let gram = [c];
+        CharStats {
+            c,
+            prior,
+            count: self.model.learned().count(&gram) + PAGE_WEIGHT * self.page.count(&gram),
+            word,
+        }
+    }
+
+    /// ln P(c | history) under the n-grams of the learned text and the
+    /// page, interpolated the Witten-Bell way down to the dictionary's
+    /// P(c); `context` is that of `history`.
+    fn char_logp(&self, context: &Context, history: &[char], c: &CharStats) -> f64 {
+        let learned = self.model.learned();
+        let mut p = c.prior;
+        let mut count = c.count;
+        for (len, &(total, followers)) in context.levels[..context.seen].iter().enumerate() {
+            if len > 0 && count != 0.0 {
+                // A gram never seen has no longer gram seen either: once a
+                // count is zero, the rest are.
+                let mut gram = [c.c; ORDER];
+                gram[..len].copy_from_slice(&history[history.len() - len..]);
+                let gram = &gram[..=len];
+                count = learned.count(gram) + PAGE_WEIGHT * self.page.count(gram);
+            }
             p = (count + followers * p) / (total + followers);
         }
         // Relative to the prior: the learned text tells how much the context
         // favours `c`, the dictionary (through the words) how common it is,
         // so a character the small learned text lacks is not punished twice.
-        let score = (p / prior).ln();
-        self.chars.insert(cache_key, score);
-        score
+        (p / c.prior).ln()
     }
 
-    fn word_logp(&mut self, word: &[char]) -> Option<f64> {
-        let cache_key = key(word);
-        if let Some(&score) = self.words.get(&cache_key) {
-            return score;
+    /// [`Scorer::char_logp`] of each character of `right` (at most
+    /// [`ORDER`]` - 1`) after `history` and the ones before it.
+    fn tail_logps(&mut self, mut history: History, right: &[CharStats]) -> [f64; ORDER - 1] {
+        let mut logps = [0.0; ORDER - 1];
+        for (logp, c) in logps.iter_mut().zip(right) {
+            let context = self.context(history.chars());
+            *logp = self.char_logp(&context, history.chars(), c);
+            history.push(c.c);
+        }
+        logps
+    }
+
+    /// [`LanguageModel::word_logp`] of a word of two or more characters,
+    /// `-inf` where it is none.
+    fn word_logp(&mut self, word: &[char]) -> f64 {
+        self.spelling.clear();
+        self.spelling.extend(word);
+        // Most strings tried are no word, and the dictionary's trie turns
+        // them down faster than a cache of this page's strings would.
+        if !self.model.has_word(&self.spelling) {
+            return f64::NEG_INFINITY;
+        }
+        let cache_key = word_key(word);
+        if let Some(score) = cache_key.and_then(|k| self.words.get(&k)) {
+            return *score;
         }
         let score = self
             .model
-            .word_logp(&word.iter().collect::<String>(), word.len());
-        self.words.insert(cache_key, score);
+            .word_logp(&self.spelling, word.len())
+            .unwrap_or(f64::NEG_INFINITY);
+        if let Some(cache_key) = cache_key {
+            self.words.insert(cache_key, score);
+        }
         score
     }
 
@@ -201,40 +324,79 @@ impl Scorer<'_> {
         brackets: &Brackets,
         framed: &[bool],
     ) -> Vec<char> {
-        let candidates: Vec<Vec<char>> = run
+        let candidates: Vec<Vec<CharStats>> = run
             .iter()
             .map(|slot| match slot {
-                Slot::Fixed(c) => vec![*c],
-                Slot::Broken(candidates) => candidates.clone(),
+                Slot::Fixed(c) => vec![self.char_stats(*c)],
+                Slot::Broken(candidates) => {
+                    candidates.iter().map(|&c| self.char_stats(c)).collect()
+                }
             })
             .collect();
+        let right: Vec<CharStats> = right.iter().map(|&c| self.char_stats(c)).collect();
         // Per slot, the candidates tried inside longer words.
-        let in_words: Vec<Vec<usize>> = candidates
+        let in_words: Vec<Vec<Pick>> = candidates
             .iter()
             .map(|cands| {
-                let prior: Vec<f64> = cands.iter().map(|&c| self.model.prior(c)).collect();
-                let mut indices: Vec<usize> = (0..cands.len())
-                    .filter(|&i| is_ideograph(cands[i]))
+                let mut indices: Vec<Pick> = (0..cands.len() as Pick)
+                    .filter(|&i| is_ideograph(cands[usize::from(i)].c))
                     .collect();
-                indices.sort_by(|&a, &b| prior[b].total_cmp(&prior[a]).then(a.cmp(&b)));
+                indices.sort_by(|&a, &b| {
+                    let prior = |i: Pick| cands[usize::from(i)].prior;
+                    prior(b).total_cmp(&prior(a)).then(a.cmp(&b))
+                });
                 indices.truncate(WORD_CANDIDATES);
                 indices
             })
             .collect();
-        let all: Vec<Vec<usize>> = candidates.iter().map(|c| (0..c.len()).collect()).collect();
+        let all: Vec<Vec<Pick>> = candidates
+            .iter()
+            .map(|c| (0..c.len() as Pick).collect())
+            .collect();
 
         let n = run.len();
-        let mut states: Vec<Vec<State>> = (0..=n).map(|_| Vec::new()).collect();
-        let mut index: Vec<HashMap<Vec<usize>, usize>> =
-            (0..=n).map(|_| HashMap::default()).collect();
-        states[0].push(State {
-            picks: Vec::new(),
+        let mut out: Vec<char> = candidates.iter().map(|c| c[0].c).collect();
+        if n == 0 {
+            return out;
+        }
+        let mut open: [Open; OPEN] = std::array::from_fn(|_| Open::default());
+        // Per position, where its beam starts in `trail`: how each kept
+        // reading was reached, all the backtrace needs.
+        let mut trail: Vec<Option<Back>> = Vec::new();
+        let mut trail_starts: Vec<usize> = Vec::with_capacity(n);
+        let mut beam: Vec<Kept> = Vec::with_capacity(BEAM);
+        let mut tails: HashMap<PickKey, [f64; ORDER - 1]> = HashMap::default();
+        let mut history = History::default();
+        for &c in left {
+            history.push(c);
+        }
+        open[0].states.push(State {
+            picks: 0,
+            history,
             score: 0.0,
             back: None,
         });
         for p in 0..n {
-            states[p].sort_by(|a, b| b.score.total_cmp(&a.score).then(a.picks.cmp(&b.picks)));
-            states[p].truncate(BEAM);
+            let here = &mut open[p % OPEN];
+            let mut states = std::mem::take(&mut here.states);
+            here.index.clear();
+            let order =
+                |a: &State, b: &State| b.score.total_cmp(&a.score).then(a.picks.cmp(&b.picks));
+            // Picks differ between readings of one position, so the order
+            // is total and the best BEAM need no full sort.
+            if states.len() > BEAM {
+                states.select_nth_unstable_by(BEAM - 1, order);
+                states.truncate(BEAM);
+            }
+            states.sort_unstable_by(order);
+            trail_starts.push(trail.len());
+            beam.clear();
+            for mut state in states.drain(..) {
+                trail.push(state.back.take());
+                let context = self.context(state.history.chars());
+                beam.push(Kept { state, context });
+            }
+            open[p % OPEN].states = states;
             for len in 1..=MAX_WORD.min(n - p) {
                 let choices = if len == 1 {
                     &all[p..=p]
@@ -249,20 +411,25 @@ impl Scorer<'_> {
                     continue;
                 }
                 let q = p + len;
+                let target = q % OPEN;
                 for combination in 0..combinations {
+                    let mut picks: [Pick; MAX_WORD] = [0; MAX_WORD];
+                    let mut word = ['\0'; MAX_WORD];
                     let mut rest = combination;
-                    let picks: Vec<usize> = choices
-                        .iter()
-                        .map(|c| {
-                            let pick = c[rest % c.len()];
-                            rest /= c.len();
-                            pick
-                        })
-                        .collect();
-                    let word: Vec<char> = (0..len).map(|i| candidates[p + i][picks[i]]).collect();
-                    let Some(mut word_score) = self.word_logp(&word) else {
-                        continue;
+                    for (i, c) in choices.iter().enumerate() {
+                        picks[i] = c[rest % c.len()];
+                        rest /= c.len();
+                        word[i] = candidates[p + i][usize::from(picks[i])].c;
+                    }
+                    let word = &word[..len];
+                    let mut word_score = if len == 1 {
+                        candidates[p][usize::from(picks[0])].word
+                    } else {
+                        self.word_logp(word)
                     };
+                    if word_score == f64::NEG_INFINITY {
+                        continue;
+                    }
                     if len == 1 && matches!(run[p], Slot::Broken(_)) {
                         word_score += brackets.bonus(word[0]);
                     }
@@ -271,44 +438,48 @@ impl Scorer<'_> {
                             word_score += FRAME_BONUS;
                         }
                     }
-                    for s in 0..states[p].len() {
-                        let state = &states[p][s];
-                        // Only the last ORDER - 1 characters are history.
-                        let mut text = History::default();
-                        let first = p - state.picks.len();
-                        for &c in left.iter().chain(
-                            state
-                                .picks
-                                .iter()
-                                .enumerate()
-                                .map(|(i, &k)| &candidates[first + i][k]),
-                        ) {
-                            text.push(c);
+                    for (s, from) in beam.iter().enumerate() {
+                        let mut history = from.state.history;
+                        let mut score = from.state.score + WORD_WEIGHT * word_score;
+                        let mut keep = from.state.picks;
+                        for (i, &pick) in picks[..len].iter().enumerate() {
+                            let c = &candidates[p + i][usize::from(pick)];
+                            let context = if i == 0 {
+                                from.context
+                            } else {
+                                self.context(history.chars())
+                            };
+                            score += self.char_logp(&context, history.chars(), c);
+                            history.push(c.c);
+                            keep = (keep << 16 | PickKey::from(pick)) & PICK_KEY_MASK;
                         }
-                        let mut score = state.score + WORD_WEIGHT * word_score;
-                        let mut all_picks = state.picks.clone();
-                        all_picks.extend_from_slice(&picks);
-                        let tail = if q == n { right } else { &[] };
-                        for &c in word.iter().chain(tail) {
-                            score += self.char_logp(text.chars(), c);
-                            text.push(c);
+                        if q == n {
+                            // Readings ending alike score the text after
+                            // the run alike: once per ending.
+                            let tail = *tails
+                                .entry(keep)
+                                .or_insert_with(|| self.tail_logps(history, &right));
+                            for logp in &tail[..right.len()] {
+                                score += logp;
+                            }
                         }
-                        let keep = all_picks.split_off(all_picks.len().saturating_sub(ORDER - 1));
                         let back = Back {
                             from: p,
                             state: s,
-                            picks: picks.clone(),
+                            picks,
                         };
-                        match index[q].get(&keep) {
-                            Some(&i) if states[q][i].score >= score => {}
+                        let open = &mut open[target];
+                        match open.index.get(&keep) {
+                            Some(&i) if open.states[i].score >= score => {}
                             Some(&i) => {
-                                states[q][i].score = score;
-                                states[q][i].back = Some(back);
+                                open.states[i].score = score;
+                                open.states[i].back = Some(back);
                             }
                             None => {
-                                index[q].insert(keep.clone(), states[q].len());
-                                states[q].push(State {
+                                open.index.insert(keep, open.states.len());
+                                open.states.push(State {
                                     picks: keep,
+                                    history,
                                     score,
                                     back: Some(back),
                                 });
@@ -319,30 +490,29 @@ impl Scorer<'_> {
             }
         }
 
-        // Every slot has single-character readings, so the end is reached.
-        let mut out: Vec<char> = candidates.iter().map(|c| c[0]).collect();
-        let Some(mut state) = (0..states[n].len()).reduce(|b, i| {
-            if states[n][i].score > states[n][b].score {
-                i
-            } else {
-                b
-            }
-        }) else {
+        // Every slot has single-character readings, so the end is reached;
+        // the first of equal scores wins.
+        let ends = &open[n % OPEN].states;
+        let Some(best) =
+            (0..ends.len()).reduce(|b, i| if ends[i].score > ends[b].score { i } else { b })
+        else {
             return out;
         };
+        let mut step = ends[best].back.as_ref();
         let mut q = n;
-        while let Some(back) = &states[q][state].back {
-            for (i, &k) in back.picks.iter().enumerate() {
-                out[back.from + i] = candidates[back.from + i][k];
+        while let Some(back) = step {
+            for (i, &k) in back.picks[..q - back.from].iter().enumerate() {
+                out[back.from + i] = candidates[back.from + i][usize::from(k)].c;
             }
-            (q, state) = (back.from, back.state);
+            q = back.from;
+            step = trail[trail_starts[q] + back.state].as_ref();
         }
         out
     }
 }
 
 /// The last characters of a reading, as many as the n-grams look back.
-#[derive(Default)]
+#[derive(Clone, Copy, Default)]
 struct History {
     chars: [char; ORDER - 1],
     len: usize,
