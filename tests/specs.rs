@@ -139,18 +139,18 @@ fn a_cached_run_gives_what_a_fresh_one_gives() {
     let scratch = std::env::temp_dir().join(format!("feishu-cache-test-{}", std::process::id()));
     let file = scratch.join("pages.json");
     let mut cache = PageCache::load(&file, 7);
-    run_cached(&pages, &mut cache, &Progress::hidden());
+    run_cached(&pages, Some(&mut cache), &Progress::hidden());
     assert_eq!(cache.hits, 0);
     cache.save(&file).unwrap();
 
     let mut cache = PageCache::load(&file, 7);
-    let cached = run_cached(&pages, &mut cache, &Progress::hidden());
+    let cached = run_cached(&pages, Some(&mut cache), &Progress::hidden());
     assert_eq!(cache.hits, pages.len());
     assert_eq!(render(&cached), render(&fresh));
 
     // Another build of the generator does not trust this cache.
     let mut other_build = PageCache::load(&file, 8);
-    run_cached(&pages, &mut other_build, &Progress::hidden());
+    run_cached(&pages, Some(&mut other_build), &Progress::hidden());
     assert_eq!(other_build.hits, 0);
     std::fs::remove_dir_all(&scratch).unwrap();
 }

@@ -47,9 +47,6 @@ pub fn executable_salt() -> Hash {
 /// Page results from the last run over the same page folders.
 #[derive(Default, Serialize, Deserialize)]
 pub struct PageCache {
-    /// A cache no one will save ([`PageCache::off`]): it keeps no results.
-    #[serde(skip)]
-    off: bool,
     #[serde(with = "hex")]
     salt: Hash,
     entries: HashMap<String, PageResult>,
@@ -65,15 +62,6 @@ pub struct PageCache {
 }
 
 impl PageCache {
-    /// No cache, for runs that save none (`lint`, `bench`): keeping a copy
-    /// of every result only to drop it cost as much as a tenth of the read.
-    pub fn off() -> PageCache {
-        PageCache {
-            off: true,
-            ..PageCache::default()
-        }
-    }
-
     pub fn load(path: &Path, salt: Hash) -> PageCache {
         let cached = std::fs::read(path)
             .ok()
@@ -89,7 +77,7 @@ impl PageCache {
 
     /// Saves the cache, unless it holds exactly what `path` holds already.
     pub fn save(&self, path: &Path) -> std::io::Result<()> {
-        if !self.off && (self.changed || !path.exists()) {
+        if self.changed || !path.exists() {
             save(path, self)?;
         }
         Ok(())
@@ -119,7 +107,7 @@ impl PageCache {
         // Every page came from the cache and none is left over: what is on
         // disk is current, and need not be written (or copied) again.
         self.changed = hits != keys.len() || !self.entries.is_empty();
-        self.entries = if self.changed && !self.off {
+        self.entries = if self.changed {
             keys.into_iter().zip(results.iter().cloned()).collect()
         } else {
             HashMap::new()

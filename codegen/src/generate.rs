@@ -83,22 +83,32 @@ fn walk(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 
 /// Reads every page (on all cores) and merges pages of one endpoint.
 pub fn run(pages: Vec<PageInput>) -> Run {
-    run_cached(&pages, &mut PageCache::off(), &Progress::hidden())
+    run_cached(&pages, None, &Progress::hidden())
 }
 
 /// [`run`], taking each page's result from `cache` when the page is
 /// unchanged, and leaving in `cache` the results of exactly these pages.
-pub fn run_cached(pages: &[PageInput], cache: &mut PageCache, progress: &Progress) -> Run {
+/// Without a cache (a run that saves none), pages are neither keyed nor
+/// their results copied.
+pub fn run_cached(
+    pages: &[PageInput],
+    mut cache: Option<&mut PageCache>,
+    progress: &Progress,
+) -> Run {
     let mut pages: Vec<&PageInput> = pages.iter().collect();
     pages.sort_by(|a, b| a.label.cmp(&b.label));
-    let keyed: Vec<(&PageInput, String)> =
-        crate::parallel::map(&pages, |p| (*p, PageCache::key(&p.label, &p.bytes)));
-    let cached: Vec<(&PageInput, Option<PageResult>)> = keyed
+    let keys: Vec<String> = if cache.is_some() {
+        crate::parallel::map(&pages, |p| PageCache::key(&p.label, &p.bytes))
+    } else {
+        Vec::new()
+    };
+    let cached: Vec<Option<PageResult>> = match cache.as_deref_mut() {
+        Some(cache) => keys.iter().map(|key| cache.take(key)).collect(),
+        None => pages.iter().map(|_| None).collect(),
+    };
+    let misses: Vec<&PageInput> = pages
         .iter()
-        .map(|(page, key)| (*page, cache.take(key)))
-        .collect();
-    let misses: Vec<&PageInput> = cached
-        .iter()
+        .zip(&cached)
         .filter(|(_, result)| result.is_none())
         .map(|(page, _)| *page)
         .collect();
@@ -113,10 +123,11 @@ pub fn run_cached(pages: &[PageInput], cache: &mut PageCache, progress: &Progres
     let hits = cached.len() - misses.len();
     let results: Vec<PageResult> = cached
         .into_iter()
-        .map(|(_, result)| result.unwrap_or_else(|| read.next().expect("a result per miss")))
+        .map(|result| result.unwrap_or_else(|| read.next().expect("a result per miss")))
         .collect();
-    let keys: Vec<String> = keyed.into_iter().map(|(_, key)| key).collect();
-    cache.update(keys, &results, hits);
+    if let Some(cache) = cache {
+        cache.update(keys, &results, hits);
+    }
     let mut run = Run {
         pages: pages.len(),
         ..Run::default()

@@ -524,13 +524,10 @@ impl<'a> Builder<'a> {
                 }
             }
             Event::Code(c) => {
-                if let Some((_, inline)) = self.inline.as_mut() {
-                    let fence = if c.contains('`') { "``" } else { "`" };
-                    for part in [fence, &c, fence] {
-                        inline.markdown.push_str(part);
-                    }
-                    inline.plain.push_str(&c);
-                }
+                let fence = if c.contains('`') { "``" } else { "`" };
+                self.text(fence, "");
+                self.text(&c, &c);
+                self.text(fence, "");
             }
             Event::SoftBreak | Event::HardBreak => self.text("\n", "\n"),
             Event::InlineHtml(html) | Event::Html(html) => {
@@ -693,11 +690,9 @@ impl<'a> Builder<'a> {
             TagEnd::Strikethrough => self.text("~~", ""),
             TagEnd::Link | TagEnd::Image => {
                 let url = self.links.pop().unwrap_or_default();
-                if let Some((_, inline)) = self.inline.as_mut() {
-                    for part in ["](", &url, ")"] {
-                        inline.markdown.push_str(part);
-                    }
-                }
+                self.text("](", "");
+                self.text(&url, "");
+                self.text(")", "");
             }
             _ => {}
         }

@@ -9,7 +9,6 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use feishu_codegen::cache::PageCache;
 use feishu_codegen::generate::{collect_pages, run_cached, spec_files, PageInput};
 use feishu_codegen::parallel;
 use feishu_codegen::progress::Progress;
@@ -28,7 +27,7 @@ pub fn bench(pages: &[PathBuf], runs: usize, scratch: &Path) -> anyhow::Result<V
     });
     let mut yaml = Duration::MAX;
     let read = best_of(runs, || {
-        let run = run_cached(&inputs, &mut PageCache::off(), &Progress::hidden());
+        let run = run_cached(&inputs, None, &Progress::hidden());
         let start = Instant::now();
         std::hint::black_box(spec_files(&run));
         yaml = yaml.min(start.elapsed());

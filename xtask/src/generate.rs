@@ -56,7 +56,7 @@ pub fn generate(args: &Args) -> anyhow::Result<Generated> {
         cache::hash(format!("{:?}", args.pages).as_bytes())
     ));
     let mut page_cache = PageCache::load(&cache_file, salt);
-    let result = run_cached(&inputs, &mut page_cache, &progress);
+    let result = run_cached(&inputs, Some(&mut page_cache), &progress);
     let mut report = vec![Summary(&result).to_string()];
     let mut stale = Vec::new();
 

@@ -3,7 +3,6 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use feishu_codegen::cache::PageCache;
 use feishu_codegen::diag::{Defect, Diagnostic};
 use feishu_codegen::generate::{collect_pages, run_cached};
 use feishu_codegen::lint::example_mismatches;
@@ -14,7 +13,7 @@ use crate::report::{self, Format, Sources};
 
 pub fn lint(pages: &[PathBuf], format: Format) -> anyhow::Result<Vec<String>> {
     let inputs = collect_pages(pages)?;
-    let run = run_cached(&inputs, &mut PageCache::off(), &Progress::on_terminal());
+    let run = run_cached(&inputs, None, &Progress::on_terminal());
     let sources = Sources::new(&inputs);
     let mut defects: Vec<Diagnostic> = run
         .diagnostics

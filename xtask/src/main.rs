@@ -10,17 +10,16 @@ use feishu_codegen::generate::{collect_pages, run, Common};
 use feishu_codegen::spec::Spec;
 
 mod bench;
+mod fix_encoding;
+mod generate;
+mod lint;
+mod report;
 
 /// Reading and emitting build many small strings and vectors; mimalloc's
 /// per-thread free lists make those about a quarter of the run cheaper than
 /// the system allocator does.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-mod fix_encoding;
-mod generate;
-mod lint;
-mod report;
 
 #[derive(Parser)]
 #[command(about = "Maintainer tasks for the Feishu / Lark client generator")]
