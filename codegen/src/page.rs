@@ -400,7 +400,13 @@ enum Container {
 struct Builder<'a> {
     source: &'a Normalized,
     stack: Vec<Container>,
-    inline: Option<(usize, Inline)>,
+    /// The line of the paragraph, heading or cell being gathered, if any.
+    inline: Option<usize>,
+    /// Its text so far. The buffers are reused from one to the next, and
+    /// each finished text copied out once at its size: growing a fresh
+    /// String per cell showed in profiles.
+    markdown: String,
+    plain: String,
     /// Open links and images: their destinations, written at their end.
     links: Vec<String>,
     code: Option<(usize, String, String)>,
@@ -418,6 +424,8 @@ impl<'a> Builder<'a> {
             source,
             stack: vec![Container::Root(Vec::new())],
             inline: None,
+            markdown: String::new(),
+            plain: String::new(),
             links: Vec::new(),
             code: None,
             front_matter: None,
@@ -475,10 +483,26 @@ impl<'a> Builder<'a> {
         }
     }
 
+    fn open_inline(&mut self, line: usize) {
+        self.inline = Some(line);
+        self.markdown.clear();
+        self.plain.clear();
+    }
+
+    /// The gathered inline content, trimmed, and its line.
+    fn take_inline(&mut self) -> Option<(usize, Inline)> {
+        let line = self.inline.take()?;
+        let inline = Inline {
+            markdown: trimmed(&self.markdown).to_string(),
+            plain: trimmed(&self.plain).to_string(),
+        };
+        Some((line, inline))
+    }
+
     fn text(&mut self, markdown: &str, plain: &str) {
-        if let Some((_, inline)) = self.inline.as_mut() {
-            inline.markdown.push_str(markdown);
-            inline.plain.push_str(plain);
+        if self.inline.is_some() {
+            self.markdown.push_str(markdown);
+            self.plain.push_str(plain);
         }
     }
 
@@ -518,9 +542,9 @@ impl<'a> Builder<'a> {
             }
             Event::End(tag) => self.end(tag),
             Event::Text(t) => {
-                if let Some((_, inline)) = self.inline.as_mut() {
-                    escape_markdown(&t, &mut inline.markdown);
-                    inline.plain.push_str(&t);
+                if self.inline.is_some() {
+                    escape_markdown(&t, &mut self.markdown);
+                    self.plain.push_str(&t);
                 }
             }
             Event::Code(c) => {
@@ -559,8 +583,7 @@ impl<'a> Builder<'a> {
         if !matches!(self.stack.last(), Some(Container::Item(_))) || self.row.is_some() {
             return;
         }
-        if let Some((line, inline)) = self.inline.take() {
-            let inline = trimmed(inline);
+        if let Some((line, inline)) = self.take_inline() {
             if !inline.plain.is_empty() || !inline.markdown.is_empty() {
                 self.push_block(Block {
                     line,
@@ -589,7 +612,7 @@ impl<'a> Builder<'a> {
                 self.front_matter = Some((line, String::new()));
             }
             Tag::Paragraph | Tag::Heading { .. } if self.row.is_none() => {
-                self.inline = Some((line, Inline::default()));
+                self.open_inline(line);
             }
             Tag::CodeBlock(kind) => {
                 let lang = match kind {
@@ -606,7 +629,7 @@ impl<'a> Builder<'a> {
                     line,
                     blocks: Vec::new(),
                 }));
-                self.inline = Some((line, Inline::default()));
+                self.open_inline(line);
             }
             Tag::Table(_) => self.stack.push(Container::Table {
                 table: Table::default(),
@@ -626,7 +649,7 @@ impl<'a> Builder<'a> {
                     ..Row::default()
                 })
             }
-            Tag::TableCell => self.inline = Some((line, Inline::default())),
+            Tag::TableCell => self.open_inline(line),
             Tag::Strong => self.text("**", ""),
             Tag::Emphasis => self.text("*", ""),
             Tag::Strikethrough => self.text("~~", ""),
@@ -646,20 +669,20 @@ impl<'a> Builder<'a> {
         match tag {
             TagEnd::Paragraph if self.row.is_some() => {}
             TagEnd::Paragraph => {
-                if let Some((line, inline)) = self.inline.take() {
+                if let Some((line, inline)) = self.take_inline() {
                     self.push_block(Block {
                         line,
-                        kind: BlockKind::Paragraph(trimmed(inline)),
+                        kind: BlockKind::Paragraph(inline),
                     });
                 }
             }
             TagEnd::Heading(level) => {
-                if let Some((line, inline)) = self.inline.take() {
+                if let Some((line, inline)) = self.take_inline() {
                     self.push_block(Block {
                         line,
                         kind: BlockKind::Heading {
                             level: heading_level(level),
-                            text: trimmed(inline),
+                            text: inline,
                         },
                     });
                 }
@@ -681,8 +704,9 @@ impl<'a> Builder<'a> {
                 self.in_head = false;
             }
             TagEnd::TableCell => {
-                if let (Some((_, inline)), Some(row)) = (self.inline.take(), self.row.as_mut()) {
-                    row.cells.push(trimmed(inline));
+                let cell = self.take_inline();
+                if let (Some((_, inline)), Some(row)) = (cell, self.row.as_mut()) {
+                    row.cells.push(inline);
                 }
             }
             TagEnd::Strong => self.text("**", ""),
@@ -711,19 +735,8 @@ fn heading_level(level: HeadingLevel) -> u8 {
 }
 
 /// Trims ASCII white space only: `&nbsp;` marks nesting depth in format C.
-/// In place: every cell and paragraph passes here.
-fn trimmed(mut inline: Inline) -> Inline {
-    fn trim(s: &mut String) {
-        let end = s.trim_end_matches(|c: char| c.is_ascii_whitespace()).len();
-        s.truncate(end);
-        let start = end
-            - s.trim_start_matches(|c: char| c.is_ascii_whitespace())
-                .len();
-        s.drain(..start);
-    }
-    trim(&mut inline.markdown);
-    trim(&mut inline.plain);
-    inline
+fn trimmed(s: &str) -> &str {
+    s.trim_matches(|c: char| c.is_ascii_whitespace())
 }
 
 /// Appends `text` to `out`, escaping what would otherwise change meaning
