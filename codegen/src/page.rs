@@ -248,22 +248,16 @@ fn split_lines(text: &str) -> Vec<&str> {
 /// Cells in a table row: `|`s not escaped, less the outer pipes.
 fn row_cells(line: &str) -> usize {
     let line = line.trim();
-    // Asked of every table row. Bytes, not chars: `|` and `\\` are ASCII,
-    // and no byte of another character equals them.
+    // Asked of every table row, so searched with memchr. Bytes, not chars:
+    // `|` and `\\` are ASCII, and no byte of another character equals them.
     let bytes = line.as_bytes();
-    let pipes = if bytes.contains(&b'\\') {
-        let mut pipes = 0usize;
-        let mut escaped = false;
-        for &b in bytes {
-            if b == b'|' && !escaped {
-                pipes += 1;
-            }
-            escaped = b == b'\\' && !escaped;
-        }
-        pipes
-    } else {
-        bytes.iter().filter(|&&b| b == b'|').count()
-    };
+    let pipes = memchr::memchr_iter(b'|', bytes)
+        .filter(|&at| {
+            // Escaped when an odd run of backslashes comes before it.
+            let backslashes = bytes[..at].iter().rev().take_while(|&&b| b == b'\\').count();
+            backslashes % 2 == 0
+        })
+        .count();
     let outer =
         usize::from(line.starts_with('|')) + usize::from(line.ends_with('|') && line.len() > 1);
     (pipes + 1).saturating_sub(outer)
@@ -760,12 +754,22 @@ fn trimmed(s: &str) -> &str {
 /// whole.
 fn escape_markdown(text: &str, out: &mut String) {
     let bytes = text.as_bytes();
+    // Only `*`, `` ` ``, `<` and `\\` may need a backslash. Backslashes are
+    // rare: without one, memchr finds the others fast in the long runs of
+    // prose between them.
+    let mut every_byte = 0..bytes.len();
+    let mut three = memchr::memchr3_iter(b'*', b'`', b'<', bytes);
+    let candidates: &mut dyn Iterator<Item = usize> = if bytes.contains(&b'\\') {
+        &mut every_byte
+    } else {
+        &mut three
+    };
     let mut copied = 0;
-    for (i, &b) in bytes.iter().enumerate() {
+    for i in candidates {
         // A non-ASCII next character never passes these tests, so looking
         // at its first byte is enough.
         let next = bytes.get(i + 1);
-        let escape = match b {
+        let escape = match bytes[i] {
             b'*' | b'`' => true,
             b'<' => next.is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, b'/' | b'!')),
             b'\\' => next.is_some_and(u8::is_ascii_punctuation),

@@ -42,14 +42,19 @@ impl TypeRef {
 /// Reads a type cell: `string`, `int64`, `number(float)`, `i18n[]`,
 /// `map<string, string>`, `national_id_type`, `\-`, ...
 pub fn parse_type(cell: &str) -> TypeRef {
-    let text = cell
-        .trim()
-        .trim_matches('`')
-        .replace("\\[", "[")
-        .replace("\\]", "]")
-        .replace("\\-", "-")
-        .replace("\\_", "_");
-    let text = text.trim();
+    let cell = cell.trim().trim_matches('`');
+    // Most type cells escape nothing: no copy for them.
+    let unescaped;
+    let text = if cell.contains('\\') {
+        unescaped = cell
+            .replace("\\[", "[")
+            .replace("\\]", "]")
+            .replace("\\-", "-")
+            .replace("\\_", "_");
+        unescaped.trim()
+    } else {
+        cell.trim()
+    };
     let lower = text.to_ascii_lowercase();
     if let Some(inner) = text.strip_suffix("[]") {
         return array_of(parse_type(inner));

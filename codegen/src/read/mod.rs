@@ -110,11 +110,13 @@ fn decode(bytes: &[u8], diags: &mut Diagnostics) -> Option<String> {
         diags.error(1, "the page is empty");
         return None;
     }
-    let controls = bytes
-        .iter()
-        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t'))
-        .count();
-    if bytes.contains(&0) || controls * 100 > bytes.len() {
+    // One pass, without branches so that it vectorises.
+    let (mut controls, mut nul) = (0usize, false);
+    for &b in bytes {
+        controls += usize::from(b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t'));
+        nul |= b == 0;
+    }
+    if nul || controls * 100 > bytes.len() {
         diags.error(1, "the page is binary data, not text");
         return None;
     }
