@@ -753,27 +753,29 @@ fn trimmed(s: &str) -> &str {
 /// rustdoc would take for HTML). Runs with nothing to escape are copied
 /// whole.
 fn escape_markdown(text: &str, out: &mut String) {
-    let bytes = text.as_bytes();
-    // Only `*`, `` ` ``, `<` and `\\` may need a backslash. Backslashes are
-    // rare: without one, memchr finds the others fast in the long runs of
-    // prose between them.
-    let mut every_byte = 0..bytes.len();
-    let mut three = memchr::memchr3_iter(b'*', b'`', b'<', bytes);
-    let candidates: &mut dyn Iterator<Item = usize> = if bytes.contains(&b'\\') {
-        &mut every_byte
-    } else {
-        &mut three
+    // Only these bytes may need a backslash. Text events are mostly short,
+    // where a table lookup per byte beats memchr's setup.
+    const MAY_ESCAPE: [bool; 256] = {
+        let mut table = [false; 256];
+        table[b'*' as usize] = true;
+        table[b'`' as usize] = true;
+        table[b'<' as usize] = true;
+        table[b'\\' as usize] = true;
+        table
     };
+    let bytes = text.as_bytes();
     let mut copied = 0;
-    for i in candidates {
+    for (i, &b) in bytes.iter().enumerate() {
+        if !MAY_ESCAPE[usize::from(b)] {
+            continue;
+        }
         // A non-ASCII next character never passes these tests, so looking
         // at its first byte is enough.
         let next = bytes.get(i + 1);
-        let escape = match bytes[i] {
-            b'*' | b'`' => true,
+        let escape = match b {
             b'<' => next.is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, b'/' | b'!')),
             b'\\' => next.is_some_and(u8::is_ascii_punctuation),
-            _ => false,
+            _ => true,
         };
         if escape {
             out.push_str(&text[copied..i]);
