@@ -113,11 +113,15 @@ pub fn run_cached(
         .map(|(page, _)| *page)
         .collect();
     progress.phase("reading pages", misses.len());
-    let mut read = crate::parallel::map(&misses, |page| {
-        let result = read_page(&page.label, &page.bytes);
-        progress.tick();
-        result
-    })
+    let mut read = crate::parallel::map_heaviest_first(
+        &misses,
+        |page| page.bytes.len(),
+        |page| {
+            let result = read_page(&page.label, &page.bytes);
+            progress.tick();
+            result
+        },
+    )
     .into_iter();
     progress.finish();
     let hits = cached.len() - misses.len();

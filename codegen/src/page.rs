@@ -41,7 +41,20 @@ pub enum BlockKind {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Inline {
     pub markdown: String,
-    pub plain: String,
+    /// The plain text where it differs from the Markdown. Most cells hold
+    /// no markup, and one copy of their text is enough.
+    plain: Option<String>,
+}
+
+impl Inline {
+    pub fn new(markdown: String, plain: String) -> Inline {
+        let plain = (plain != markdown).then_some(plain);
+        Inline { markdown, plain }
+    }
+
+    pub fn plain(&self) -> &str {
+        self.plain.as_deref().unwrap_or(&self.markdown)
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -254,7 +267,11 @@ fn row_cells(line: &str) -> usize {
     let pipes = memchr::memchr_iter(b'|', bytes)
         .filter(|&at| {
             // Escaped when an odd run of backslashes comes before it.
-            let backslashes = bytes[..at].iter().rev().take_while(|&&b| b == b'\\').count();
+            let backslashes = bytes[..at]
+                .iter()
+                .rev()
+                .take_while(|&&b| b == b'\\')
+                .count();
             backslashes % 2 == 0
         })
         .count();
@@ -378,24 +395,23 @@ fn attribute<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
 /// Reads a fragment of Markdown (a raw-markup cell) as inline content.
 fn inline_from_markdown(text: &str) -> Inline {
     let page = Page::parse(text);
-    let mut inline = Inline::default();
+    let (mut markdown, mut plain) = (String::new(), String::new());
     for block in page.blocks {
-        let part = match block.kind {
-            BlockKind::Paragraph(i) | BlockKind::Heading { text: i, .. } => i,
-            BlockKind::Code { text, .. } => Inline {
-                markdown: String::new(),
-                plain: text,
-            },
+        let (part_markdown, part_plain) = match &block.kind {
+            BlockKind::Paragraph(i) | BlockKind::Heading { text: i, .. } => {
+                (i.markdown.as_str(), i.plain())
+            }
+            BlockKind::Code { text, .. } => ("", text.as_str()),
             _ => continue,
         };
-        if !inline.plain.is_empty() {
-            inline.plain.push('\n');
-            inline.markdown.push('\n');
+        if !plain.is_empty() {
+            plain.push('\n');
+            markdown.push('\n');
         }
-        inline.plain.push_str(&part.plain);
-        inline.markdown.push_str(&part.markdown);
+        plain.push_str(part_plain);
+        markdown.push_str(part_markdown);
     }
-    inline
+    Inline::new(markdown, plain)
 }
 
 /// Where blocks go while the event stream is inside containers.
@@ -501,9 +517,10 @@ impl<'a> Builder<'a> {
     /// The gathered inline content, trimmed, and its line.
     fn take_inline(&mut self) -> Option<(usize, Inline)> {
         let line = self.inline.take()?;
+        let (markdown, plain) = (trimmed(&self.markdown), trimmed(&self.plain));
         let inline = Inline {
-            markdown: trimmed(&self.markdown).to_string(),
-            plain: trimmed(&self.plain).to_string(),
+            markdown: markdown.to_string(),
+            plain: (plain != markdown).then(|| plain.to_string()),
         };
         Some((line, inline))
     }
@@ -593,7 +610,7 @@ impl<'a> Builder<'a> {
             return;
         }
         if let Some((line, inline)) = self.take_inline() {
-            if !inline.plain.is_empty() || !inline.markdown.is_empty() {
+            if !inline.plain().is_empty() || !inline.markdown.is_empty() {
                 self.push_block(Block {
                     line,
                     kind: BlockKind::Paragraph(inline),
@@ -821,12 +838,12 @@ mod tests {
         let t = tables(&page)[0];
         assert_eq!(t.rows.len(), 2);
         assert_eq!(
-            t.rows[0].cells[2].plain,
+            t.rows[0].cells[2].plain(),
             "类型\n可选值有：\n- open_id：一\n- user_id：二"
         );
         assert_eq!(t.rows[0].line, 3);
         assert_eq!(t.rows[1].line, 7);
-        assert_eq!(t.rows[1].cells[0].plain, "next");
+        assert_eq!(t.rows[1].cells[0].plain(), "next");
     }
 
     #[test]
@@ -836,7 +853,7 @@ mod tests {
         );
         let t = tables(&page)[0];
         assert_eq!(t.rows.len(), 2);
-        assert_eq!(t.rows[0].cells[1].plain, "one\n- two\n- three");
+        assert_eq!(t.rows[0].cells[1].plain(), "one\n- two\n- three");
         assert_eq!(t.rows[1].line, 6);
     }
 
@@ -844,7 +861,7 @@ mod tests {
     fn keeps_markdown_and_plain_text() {
         let page = Page::parse("| a | b |\n|---|---|\n| &nbsp;&nbsp;└ `x` | see [doc](/ssl:ttdoc/a/b)<br>**示例值**：1 |\n");
         let row = &tables(&page)[0].rows[0];
-        assert_eq!(row.cells[0].plain, "\u{a0}\u{a0}└ x");
+        assert_eq!(row.cells[0].plain(), "\u{a0}\u{a0}└ x");
         assert_eq!(
             row.cells[1].markdown,
             "see [doc](https://open.feishu.cn/document/a/b)\n**示例值**：1"
@@ -860,7 +877,7 @@ mod tests {
         assert_eq!(t.header.len(), 2);
         assert_eq!(t.rows.len(), 2);
         assert_eq!(t.rows[1].level, Some(2));
-        assert_eq!(t.rows[1].cells[0].plain, "message");
+        assert_eq!(t.rows[1].cells[0].plain(), "message");
         assert_eq!(page.blocks[1].line, 3);
         assert!(matches!(page.blocks[2].kind, BlockKind::Paragraph(_)));
     }

@@ -40,6 +40,25 @@ pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> 
     done.into_iter().map(|(_, r)| r).collect()
 }
 
+/// [`map`], handing out the heaviest items first: a large item taken last
+/// would leave the other cores idle while it finishes. Results are in
+/// input order.
+pub fn map_heaviest_first<T: Sync, R: Send>(
+    items: &[T],
+    weight: impl Fn(&T) -> usize,
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(weight(&items[i])));
+    let mut results: Vec<(usize, R)> = order
+        .iter()
+        .copied()
+        .zip(map(&order, |&i| f(&items[i])))
+        .collect();
+    results.sort_unstable_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -48,5 +67,12 @@ mod tests {
         let doubled = super::map(&items, |x| x * 2);
         assert_eq!(doubled, items.iter().map(|x| x * 2).collect::<Vec<_>>());
         assert!(super::map(&[] as &[u32], |x| *x).is_empty());
+    }
+
+    #[test]
+    fn heaviest_first_keeps_input_order() {
+        let items: Vec<u32> = (0..1000).map(|x| (x * 7919) % 1000).collect();
+        let doubled = super::map_heaviest_first(&items, |&x| x as usize, |x| x * 2);
+        assert_eq!(doubled, items.iter().map(|x| x * 2).collect::<Vec<_>>());
     }
 }

@@ -102,11 +102,18 @@ fn similar_noun(segment: &str, name: &str) -> bool {
 /// The id from the Python SDK sample, `client.hire.v1.referral_account.create(request)`.
 /// The SDK joins nested resources with `_`; the HTTP path splits them again.
 pub fn from_sdk_sample(code: &str, path: &str) -> Option<String> {
-    let call = code.lines().find_map(|l| {
-        let start = l.find("= client.")? + "= client.".len();
-        let end = l[start..].find('(')? + start;
-        Some(&l[start..end])
-    })?;
+    // The first line with `= client.…(`. Searched for in the whole sample
+    // at once: samples are long, and a search per line showed in profiles.
+    const CALL: &str = "= client.";
+    let mut from = 0;
+    let call = loop {
+        let start = code[from..].find(CALL)? + from + CALL.len();
+        let line = code[start..].split('\n').next().unwrap_or("");
+        if let Some(end) = line.find('(') {
+            break &line[..end];
+        }
+        from = start;
+    };
     let parts: Vec<&str> = call.split('.').collect();
     let [service, version, resource, method] = parts[..] else {
         return None;

@@ -206,7 +206,7 @@ impl Reader {
             source.format = if basic
                 .header
                 .first()
-                .is_some_and(|h| self.keywords.is(&h.plain, "基本"))
+                .is_some_and(|h| self.keywords.is(&h.plain(), "基本"))
             {
                 Format::B
             } else {
@@ -230,10 +230,10 @@ impl Reader {
                 BlockKind::Heading { level, text } => {
                     if !seen_title {
                         seen_title = true;
-                        self.spec.title = text.plain.clone();
+                        self.spec.title = text.plain().to_string();
                         continue;
                     }
-                    let found = self.section_of(&text.plain);
+                    let found = self.section_of(&text.plain());
                     if found != Section::Other
                         || *level <= section_level
                         || section != Section::Samples
@@ -250,7 +250,7 @@ impl Reader {
                     match section {
                         Section::Intro if seen_title => intro.push(inline.markdown.clone()),
                         Section::Response | Section::ResponseBody => {
-                            response_text.push_str(&inline.plain);
+                            response_text.push_str(&inline.plain());
                         }
                         _ => {}
                     }
@@ -460,7 +460,7 @@ impl Reader {
                                 ..Field::default()
                             };
                             if let Some(value) =
-                                embedded_json(&text.plain).and_then(|v| v.get(name).cloned())
+                                embedded_json(&text.plain()).and_then(|v| v.get(name).cloned())
                             {
                                 apply_type(&mut field, &parse_type(json_kind(&value)));
                             }
@@ -492,7 +492,7 @@ impl Reader {
         for row in &table.rows {
             let key = cell(row, 0);
             let value = row.cells.get(1).cloned().unwrap_or_default();
-            let plain = value.plain.trim_matches('`').trim();
+            let plain = value.plain().trim_matches('`').trim();
             match key {
                 "HTTP URL" => self.url(row.line, plain),
                 "HTTP Method" => {
@@ -514,10 +514,10 @@ impl Reader {
                     self.spec.app_types = app_types(plain, &self.keywords)
                 }
                 _ if self.keywords.contains(key, "字段权限要求") => {
-                    extend_unique(&mut self.spec.field_scopes, scopes_in(&value.plain))
+                    extend_unique(&mut self.spec.field_scopes, scopes_in(&value.plain()))
                 }
                 _ if self.keywords.contains(key, "权限要求") => {
-                    extend_unique(&mut self.spec.scopes, scopes_in(&value.plain))
+                    extend_unique(&mut self.spec.scopes, scopes_in(&value.plain()))
                 }
                 _ => {}
             }
@@ -659,7 +659,7 @@ impl Reader {
             description: None,
         };
         for (i, header) in table.header.iter().enumerate() {
-            let h = header.plain.trim();
+            let h = header.plain().trim();
             let any = |words: &[&str]| words.iter().any(|w| self.keywords.is(h, w));
             if any(&[
                 "名称",
@@ -690,15 +690,11 @@ impl Reader {
         let width = table.header.len();
         let mut out = Vec::new();
         for row in &table.rows {
-            let raw_name = row
-                .cells
-                .get(columns.name)
-                .map(|c| c.plain.as_str())
-                .unwrap_or("");
+            let raw_name = row.cells.get(columns.name).map(|c| c.plain()).unwrap_or("");
             let (raw_name, marked_required) = self.required_in_name(raw_name);
             let (marker_depth, name) = split_depth(raw_name);
             if name.is_empty() {
-                if row.cells.iter().any(|c| !c.plain.is_empty()) {
+                if row.cells.iter().any(|c| !c.plain().is_empty()) {
                     self.diags
                         .warning(row.line, "table row without a field name; skipped");
                 }
@@ -732,15 +728,15 @@ impl Reader {
                 ..Field::default()
             };
             match columns.ty.and_then(|i| row.cells.get(i)) {
-                Some(ty) if !ty.plain.trim().is_empty() => {
-                    let parsed = parse_type(&ty.plain);
+                Some(ty) if !ty.plain().trim().is_empty() => {
+                    let parsed = parse_type(&ty.plain());
                     if !parsed.known {
                         self.diags
                             .warning(
                                 row.line,
                                 format!(
                                     "field `{name}` has an unknown type `{}`; read as any",
-                                    one_line(&ty.plain)
+                                    one_line(&ty.plain())
                                 ),
                             )
                             .defect(Defect::MissingType);
@@ -758,7 +754,7 @@ impl Reader {
             field.required = always_required
                 || marked_required
                 || match columns.required.and_then(|i| row.cells.get(i)) {
-                    Some(c) => self.required(row, &c.plain),
+                    Some(c) => self.required(row, &c.plain()),
                     None => false,
                 };
             if let Some(c) = columns.description.and_then(|i| row.cells.get(i)) {
@@ -877,7 +873,7 @@ impl Reader {
             table
                 .header
                 .iter()
-                .position(|h| words.iter().any(|w| self.keywords.is(h.plain.trim(), w)))
+                .position(|h| words.iter().any(|w| self.keywords.is(h.plain().trim(), w)))
         };
         let status = find(&["HTTP状态码", "HTTP 状态码"]);
         let Some(code) = find(&["错误码"]) else {
@@ -1006,7 +1002,7 @@ struct Columns {
 }
 
 fn cell(row: &Row, i: usize) -> &str {
-    row.cells.get(i).map(|c| c.plain.trim()).unwrap_or("")
+    row.cells.get(i).map(|c| c.plain().trim()).unwrap_or("")
 }
 
 /// Format C's `&nbsp;&nbsp;└ name`: two no-break spaces per level.

@@ -64,7 +64,7 @@ fn type_definition(
     }
     // A paragraph may run on into the properties (no blank line between).
     let mut fields = Vec::new();
-    let first_lines = text.plain.lines().skip(1).collect::<Vec<_>>().join("\n");
+    let first_lines = text.plain().lines().skip(1).collect::<Vec<_>>().join("\n");
     properties(&first_lines, keywords, &mut fields);
     members(rest, keywords, tree, &mut fields);
     Some((name, fields))
@@ -73,7 +73,7 @@ fn type_definition(
 fn members(blocks: &[Block], keywords: &Keywords, tree: &mut TypeTree, fields: &mut Vec<Field>) {
     for block in blocks {
         match &block.kind {
-            BlockKind::Paragraph(text) => properties(&text.plain, keywords, fields),
+            BlockKind::Paragraph(text) => properties(&text.plain(), keywords, fields),
             BlockKind::List(items) => {
                 for item in items {
                     if let Some(field) = member(item, keywords, tree) {
