@@ -122,7 +122,8 @@ impl Normalized {
     /// not inside code, less the outer pipes.
     fn cells_at(&self, offset: usize) -> usize {
         let rest = &self.text[offset.min(self.text.len())..];
-        row_cells(rest.split('\n').next().unwrap_or(""))
+        let end = memchr::memchr(b'\n', rest.as_bytes()).unwrap_or(rest.len());
+        row_cells(&rest[..end])
     }
 
     /// The page line of `offset`, searching from normalised line `*from`

@@ -10,6 +10,8 @@ mod id;
 pub mod json;
 mod types;
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -84,7 +86,7 @@ pub fn read_page(label: &str, bytes: &[u8]) -> PageResult {
             ),
         );
         repaired = fixed.broken;
-        text = fixed.text;
+        text = Cow::Owned(fixed.text);
     }
     let page = Page::parse(&text);
     let mut reader = Reader {
@@ -105,7 +107,7 @@ pub fn read_page(label: &str, bytes: &[u8]) -> PageResult {
 }
 
 /// Bytes → text with `\n` line ends; `None` for what is not a text page.
-fn decode(bytes: &[u8], diags: &mut Diagnostics) -> Option<String> {
+fn decode<'a>(bytes: &'a [u8], diags: &mut Diagnostics) -> Option<Cow<'a, str>> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         diags.error(1, "the page is empty");
         return None;
@@ -127,8 +129,8 @@ fn decode(bytes: &[u8], diags: &mut Diagnostics) -> Option<String> {
     // error, which says where, is asked for only when it fails.
     let valid = simdutf8::basic::from_utf8(bytes).map_err(|_| std::str::from_utf8(bytes));
     let text = match valid {
-        Ok(text) => std::borrow::Cow::Borrowed(text),
-        Err(Ok(text)) => std::borrow::Cow::Borrowed(text),
+        Ok(text) => Cow::Borrowed(text),
+        Err(Ok(text)) => Cow::Borrowed(text),
         Err(Err(e)) => {
             let line = bytes[..e.valid_up_to()]
                 .iter()
@@ -142,11 +144,11 @@ fn decode(bytes: &[u8], diags: &mut Diagnostics) -> Option<String> {
             String::from_utf8_lossy(bytes)
         }
     };
-    // Most pages have no `\r`: one copy of the text, not three.
-    Some(if text.contains('\r') {
-        text.replace("\r\n", "\n").replace('\r', "\n")
+    // Most pages have no `\r`, and are read in place.
+    Some(if memchr::memchr(b'\r', text.as_bytes()).is_some() {
+        Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
     } else {
-        text.into_owned()
+        text
     })
 }
 
