@@ -1091,11 +1091,12 @@ fn page_has_depth(body: &[RawRow], response: &[RawRow]) -> bool {
 
 /// The response table's `data` children; a table without a `data` row
 /// documents the data fields directly (less `code` and `msg`).
-fn data_fields(fields: Vec<Field>) -> Vec<Field> {
-    if let Some(data) = fields.iter().find(|f| f.name == "data") {
-        return match &data.items {
-            Some(items) => items.fields.clone(),
-            None => data.fields.clone(),
+fn data_fields(mut fields: Vec<Field>) -> Vec<Field> {
+    if let Some(at) = fields.iter().position(|f| f.name == "data") {
+        let data = fields.swap_remove(at);
+        return match data.items {
+            Some(items) => items.fields,
+            None => data.fields,
         };
     }
     fields
