@@ -518,7 +518,8 @@ impl<'a> Builder<'a> {
     /// The gathered inline content, trimmed, and its line.
     fn take_inline(&mut self) -> Option<(usize, Inline)> {
         let line = self.inline.take()?;
-        let (markdown, plain) = (trimmed(&self.markdown), trimmed(&self.plain));
+        // ASCII white space only: `&nbsp;` marks nesting depth in format C.
+        let (markdown, plain) = (self.markdown.trim_ascii(), self.plain.trim_ascii());
         let inline = Inline {
             markdown: markdown.to_string(),
             plain: (plain != markdown).then(|| plain.to_string()),
@@ -759,11 +760,6 @@ fn heading_level(level: HeadingLevel) -> u8 {
         HeadingLevel::H5 => 5,
         HeadingLevel::H6 => 6,
     }
-}
-
-/// Trims ASCII white space only: `&nbsp;` marks nesting depth in format C.
-fn trimmed(s: &str) -> &str {
-    s.trim_matches(|c: char| c.is_ascii_whitespace())
 }
 
 /// Appends `text` to `out`, escaping what would otherwise change meaning

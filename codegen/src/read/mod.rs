@@ -726,9 +726,10 @@ impl Reader {
                     .defect(Defect::MalformedTable);
             }
             let mut field = Field {
-                name: name.clone(),
+                name,
                 ..Field::default()
             };
+            let name = &field.name;
             match columns.ty.and_then(|i| row.cells.get(i)) {
                 Some(ty) if !ty.plain().trim().is_empty() => {
                     let parsed = parse_type(&ty.plain());
