@@ -174,8 +174,8 @@ pub fn run_cached(
             envelope,
         });
     }
-    for (_, pages) in by_endpoint {
-        let (spec, notes) = crate::merge::merge(pages);
+    let endpoints: Vec<Vec<PageSpec>> = by_endpoint.into_values().collect();
+    for (spec, notes) in crate::parallel::map_owned(endpoints, crate::merge::merge) {
         run.diagnostics.extend(notes);
         run.specs.push(spec);
     }

@@ -1,6 +1,7 @@
 //! Work spread over the machine's cores.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 /// `items.iter().map(f)` on every core, results in input order.
 ///
@@ -59,6 +60,15 @@ pub fn map_heaviest_first<T: Sync, R: Send>(
     results.into_iter().map(|(_, r)| r).collect()
 }
 
+/// [`map`] over owned items, each handed to `f` by value.
+pub fn map_owned<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Vec<R> {
+    let slots: Vec<Mutex<Option<T>>> = items.into_iter().map(|i| Mutex::new(Some(i))).collect();
+    map(&slots, |slot| {
+        let item = slot.lock().unwrap_or_else(PoisonError::into_inner).take();
+        f(item.expect("each item is taken once"))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -74,5 +84,12 @@ mod tests {
         let items: Vec<u32> = (0..1000).map(|x| (x * 7919) % 1000).collect();
         let doubled = super::map_heaviest_first(&items, |&x| x as usize, |x| x * 2);
         assert_eq!(doubled, items.iter().map(|x| x * 2).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn owned_items_keep_input_order() {
+        let items: Vec<String> = (0..100).map(|x| x.to_string()).collect();
+        let lengths = super::map_owned(items.clone(), |s| s.len());
+        assert_eq!(lengths, items.iter().map(String::len).collect::<Vec<_>>());
     }
 }
