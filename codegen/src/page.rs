@@ -166,7 +166,9 @@ fn normalize(text: &str) -> Normalized {
     // Written straight into one String: a page is tens of thousands of
     // lines in the corpus, and a String per line showed in profiles.
     let mut out = Normalized {
-        text: String::with_capacity(text.len() + 1),
+        // Joining a continued cell line with `<br>` can add a byte: room
+        // for that spares copying a large page to grow it.
+        text: String::with_capacity(text.len() + text.len() / 8 + 1),
         original_line: Vec::with_capacity(lines.len()),
         line_starts: Vec::with_capacity(lines.len()),
         raw_tables: Vec::new(),
@@ -249,7 +251,7 @@ fn normalize(text: &str) -> Normalized {
 /// `text.split('\n')`, with memchr's vectorised search: a corpus has a
 /// million lines, and the generic char search showed in profiles.
 fn split_lines(text: &str) -> Vec<&str> {
-    let mut lines = Vec::with_capacity(text.len() / 40 + 1);
+    let mut lines = Vec::with_capacity(memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1);
     let mut start = 0;
     for end in memchr::memchr_iter(b'\n', text.as_bytes()) {
         lines.push(&text[start..end]);

@@ -690,7 +690,7 @@ impl Reader {
     fn field_rows(&mut self, table: &Table, always_required: bool) -> Vec<RawRow> {
         let columns = self.columns(table);
         let width = table.header.len();
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(table.rows.len());
         for row in &table.rows {
             let raw_name = row.cells.get(columns.name).map(|c| c.plain()).unwrap_or("");
             let (raw_name, marked_required) = self.required_in_name(raw_name);
