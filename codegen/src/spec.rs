@@ -287,8 +287,9 @@ fn yaml11_only(value: &str) -> bool {
         "OFF",
     ];
     // Everything below starts with one of these; most strings do not.
-    if !value.starts_with(|c: char| c.is_ascii_digit() || "yYnNoO=<+-".contains(c))
-        || value.parse::<f64>().is_ok()
+    if !value.starts_with(|c: char| {
+        c.is_ascii_digit() || matches!(c, 'y' | 'Y' | 'n' | 'N' | 'o' | 'O' | '=' | '<' | '+' | '-')
+    }) || value.parse::<f64>().is_ok()
     {
         return false;
     }

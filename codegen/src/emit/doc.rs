@@ -280,7 +280,28 @@ fn starts_entity(s: &str) -> bool {
 }
 
 fn is_url_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || "-._~:/?#@!$&'*+,;=%".contains(c)
+    c.is_ascii_alphanumeric()
+        || matches!(
+            c,
+            '-' | '.'
+                | '_'
+                | '~'
+                | ':'
+                | '/'
+                | '?'
+                | '#'
+                | '@'
+                | '!'
+                | '$'
+                | '&'
+                | '\''
+                | '*'
+                | '+'
+                | ','
+                | ';'
+                | '='
+                | '%'
+        )
 }
 
 /// `[text](url)` at the start of `s`: (text, url, length).

@@ -354,7 +354,24 @@ fn analyze(value: &str) -> Analysis {
         |at: usize| value[at..].chars().next().is_none_or(is_blank_or_break);
     let mut indicators = value.starts_with("---")
         || value.starts_with("...")
-        || "#,[]{}&*!|>'\"%@`".contains(first)
+        || matches!(
+            first,
+            '#' | ','
+                | '['
+                | ']'
+                | '{'
+                | '}'
+                | '&'
+                | '*'
+                | '!'
+                | '|'
+                | '>'
+                | '\''
+                | '"'
+                | '%'
+                | '@'
+                | '`'
+        )
         || (matches!(first, '?' | ':' | '-') && followed_by_whitespace(first.len_utf8()));
     let edges = first == ' ' || is_break(first) || last == ' ' || is_break(last);
     let (mut special, mut line_breaks, mut unicode_breaks) = (false, false, false);
@@ -436,7 +453,11 @@ fn is_blank_or_break(c: char) -> bool {
 fn reads_as_non_string(v: &str) -> bool {
     // Everything below needs one of these first (Rust's float syntax
     // included: its `inf` and `nan` are not finite, so do not count).
-    if !v.starts_with(|c: char| c.is_ascii_digit() || "+-.nNtTfF~".contains(c)) {
+    // A `matches!`, not `"…".contains(c)`: std searches for a non-ASCII
+    // char as for a substring, and every scalar passes here.
+    if !v.starts_with(|c: char| {
+        c.is_ascii_digit() || matches!(c, '+' | '-' | '.' | 'n' | 'N' | 't' | 'T' | 'f' | 'F' | '~')
+    }) {
         return v.is_empty();
     }
     matches!(v, "null" | "Null" | "NULL" | "~")
