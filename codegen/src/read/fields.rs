@@ -3,8 +3,9 @@
 //! recovered here from the JSON example), or in a separate type tree
 //! (format B, see [`super::types`]).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::diag::Diagnostics;
@@ -244,6 +245,39 @@ fn pop_into(stack: &mut Vec<(usize, Field)>, roots: &mut Vec<Field>) {
     }
 }
 
+/// Named types' field names, as pages of one run show them.
+pub type TypeDict = BTreeMap<String, BTreeSet<String>>;
+
+/// What a page's flat tables tell about named types, for other pages.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PageTypes {
+    /// Types a container of which the example shows whole: each of its
+    /// rows, and no field the table does not list there.
+    pub learned: TypeDict,
+    /// The named types of the page's flat tables that the example does
+    /// not show whole, each time with the same fields: the page's reading
+    /// of these may change with other pages' word on them (and of types
+    /// other pages know more fields of).
+    pub used: BTreeSet<String>,
+}
+
+impl PageTypes {
+    /// Records a type shown whole. Shown whole twice with other fields, the
+    /// type is also one the page may read otherwise given the dictionary.
+    pub fn learn(&mut self, name: String, fields: BTreeSet<String>) {
+        match self.learned.get_mut(&name) {
+            Some(learned) if *learned != fields => {
+                learned.extend(fields);
+                self.used.insert(name);
+            }
+            Some(_) => {}
+            None => {
+                self.learned.insert(name, fields);
+            }
+        }
+    }
+}
+
 /// An open container while nesting flat rows.
 struct Frame<'v> {
     field: Field,
@@ -254,6 +288,8 @@ struct Frame<'v> {
     seen: HashSet<String>,
     /// The row its fields end before, when repetition tells.
     end: Option<usize>,
+    /// Every row so far entered it because the example shows it there.
+    all_shown: bool,
 }
 
 impl Frame<'_> {
@@ -275,6 +311,8 @@ const MAX_DEPTH: usize = 24;
 pub fn nest_by_example(
     rows: Vec<(usize, Field)>,
     example: Option<&Value>,
+    given: &TypeDict,
+    types: &mut PageTypes,
     diags: &mut Diagnostics,
 ) -> Vec<Field> {
     // Format A's `enum` objects hold these; a string `enum` holds nothing.
@@ -282,11 +320,23 @@ pub fn nest_by_example(
         ENUM.to_string(),
         HashSet::from(["enum_name".into(), "display".into()]),
     )]);
+    // Other pages' word on a type counts as this page's own.
+    for (_, field) in &rows {
+        let name = row_type_name(field);
+        if may_have_children(field) && !name.is_empty() && name != ENUM {
+            if let Some(fields) = given.get(name) {
+                known
+                    .entry(name.to_string())
+                    .or_insert_with(|| fields.iter().cloned().collect());
+            }
+        }
+    }
     let mut frames = vec![Frame {
         field: Field::default(),
         example: example.and_then(Value::as_object).into_iter().collect(),
         seen: HashSet::new(),
         end: None,
+        all_shown: true,
     }];
     let spans = repeated_spans(&rows);
     for (row, (line, mut field)) in rows.into_iter().enumerate() {
@@ -361,10 +411,12 @@ pub fn nest_by_example(
             .or_else(|| in_reach().find(|&(i, f)| i < ended && free(&(i, f))))
             .or_else(|| in_reach().find(free))
             .map_or(floor, |(i, _)| i);
+        let placed_by_example = !frames[parent].seen.contains(&name) && shown(&frames[parent]);
         while frames.len() > parent + 1 {
-            close_frame(&mut frames, &mut known);
+            close_frame(&mut frames, &mut known, types);
         }
         let frame = &mut frames[parent];
+        frame.all_shown &= placed_by_example;
         if !frame.seen.insert(name.clone()) {
             // The level is the reader's reconstruction of a flat table, not
             // the page's word: a reader's doubt, not a defect to report.
@@ -407,6 +459,7 @@ pub fn nest_by_example(
                 example,
                 seen: HashSet::new(),
                 end,
+                all_shown: true,
             });
         } else {
             let parent_field = &mut frames[parent].field;
@@ -418,7 +471,7 @@ pub fn nest_by_example(
         }
     }
     while frames.len() > 1 {
-        close_frame(&mut frames, &mut known);
+        close_frame(&mut frames, &mut known, types);
     }
     frames.pop().map(|f| f.field.fields).unwrap_or_default()
 }
@@ -501,8 +554,30 @@ fn row_type_name(field: &Field) -> &str {
     }
 }
 
-fn close_frame(frames: &mut Vec<Frame<'_>>, known: &mut HashMap<String, HashSet<String>>) {
+/// Closes the innermost container. One whose rows the example shows, each
+/// of them, and that the example shows with no field the table did not
+/// list in it, is learned: its fields are taken for the type's whole list,
+/// for other pages to use. Others are types other pages may help with.
+fn close_frame(
+    frames: &mut Vec<Frame<'_>>,
+    known: &mut HashMap<String, HashSet<String>>,
+    types: &mut PageTypes,
+) {
     if let Some(frame) = frames.pop() {
+        let name = frame.type_name();
+        let complete = frame.all_shown
+            && !frame.seen.is_empty()
+            && frame
+                .example
+                .iter()
+                .all(|e| e.keys().all(|k| frame.seen.contains(k)));
+        if !name.is_empty() && name != ENUM {
+            if complete {
+                types.learn(name.to_string(), frame.seen.iter().cloned().collect());
+            } else {
+                types.used.insert(name.to_string());
+            }
+        }
         if !frame.seen.is_empty() && !frame.type_name().is_empty() {
             known
                 .entry(frame.type_name().to_string())
@@ -814,6 +889,8 @@ mod tests {
         let tree = nest_by_example(
             rows.into_iter().map(|f| (1, f)).collect(),
             Some(&example),
+            &TypeDict::new(),
+            &mut PageTypes::default(),
             &mut d,
         );
         assert_eq!(
@@ -843,12 +920,51 @@ mod tests {
         let tree = nest_by_example(
             rows.into_iter().map(|f| (1, f)).collect(),
             Some(&example),
+            &TypeDict::new(),
+            &mut PageTypes::default(),
             &mut d,
         );
         assert_eq!(
             shape(&tree),
             "info(name(first region) phone legal_name(first region)) size"
         );
+    }
+
+    #[test]
+    fn types_shown_whole_are_learned_and_used() {
+        let rows = || {
+            vec![
+                field("member", "member_info"),
+                field("name", "string"),
+                field("email", "string"),
+                field("note", "string"),
+            ]
+            .into_iter()
+            .map(|f| (1, f))
+            .collect::<Vec<_>>()
+        };
+        let mut d = Diagnostics::new("p");
+        let mut types = PageTypes::default();
+        let whole = json!({"member": {"name": "a", "email": "b"}, "note": "c"});
+        nest_by_example(rows(), Some(&whole), &TypeDict::new(), &mut types, &mut d);
+        assert_eq!(types.learned["member_info"].len(), 2);
+        assert!(types.used.is_empty());
+
+        // The example shows `member` in part, and `note` outside: `email`
+        // goes out with it (and `member` looks whole, with `name` only),
+        // unless the dictionary has it in the type.
+        let part = json!({"member": {"name": "a"}, "note": "c"});
+        let mut types = PageTypes::default();
+        let tree = nest_by_example(rows(), Some(&part), &TypeDict::new(), &mut types, &mut d);
+        assert_eq!(shape(&tree), "member(name) email note");
+        assert_eq!(types.learned["member_info"].len(), 1);
+        let given = TypeDict::from([(
+            "member_info".to_string(),
+            BTreeSet::from(["name".to_string(), "email".to_string()]),
+        )]);
+        let mut types = PageTypes::default();
+        let tree = nest_by_example(rows(), Some(&part), &given, &mut types, &mut d);
+        assert_eq!(shape(&tree), "member(name email) note");
     }
 
     #[test]
@@ -865,6 +981,8 @@ mod tests {
         let tree = nest_by_example(
             rows.into_iter().map(|f| (1, f)).collect(),
             Some(&example),
+            &TypeDict::new(),
+            &mut PageTypes::default(),
             &mut d,
         );
         assert_eq!(shape(&tree), "blocks(kind image(token)) size");

@@ -18,6 +18,7 @@ use crate::mojibake;
 use crate::page::{BlockKind, Inline, Page, Row, Table};
 use crate::spec::{AccessToken, ErrorCode, Field, Format, Source, Spec, Type};
 use fields::{apply_type, fields_from_example, nest_by_depth, nest_by_example, parse_type};
+pub use fields::{PageTypes, TypeDict};
 use types::TypeTree;
 
 /// What a page turned out to be.
@@ -40,6 +41,8 @@ pub struct PageResult {
     pub diagnostics: Vec<Diagnostic>,
     /// The page has an HTTP URL and method: it should have given a spec.
     pub looks_like_endpoint: bool,
+    /// What the page's flat tables tell other pages about named types.
+    pub types: PageTypes,
 }
 
 /// Keywords the reader looks for. On a repaired mojibake page a keyword may
@@ -62,12 +65,19 @@ impl Keywords {
 
 /// Reads one page. `label` names it in diagnostics and in the spec's sources.
 pub fn read_page(label: &str, bytes: &[u8]) -> PageResult {
+    read_page_with(label, bytes, &TypeDict::new())
+}
+
+/// [`read_page`], knowing the fields of the named types in `given` (from
+/// other pages) where the page's flat tables and example do not show them.
+pub fn read_page_with(label: &str, bytes: &[u8], given: &TypeDict) -> PageResult {
     let mut diags = Diagnostics::new(label);
     let Some(mut text) = decode(bytes, &mut diags) else {
         return PageResult {
             outcome: Outcome::Unreadable,
             diagnostics: diags.into_vec(),
             looks_like_endpoint: false,
+            types: PageTypes::default(),
         };
     };
     let keywords = Keywords {
@@ -93,6 +103,8 @@ pub fn read_page(label: &str, bytes: &[u8]) -> PageResult {
         spec: Spec::default(),
         format: Format::Unknown,
         types: TypeTree::new(),
+        given,
+        page_types: PageTypes::default(),
     };
     let outcome = reader.read(label, &page, repaired);
     let looks_like_endpoint =
@@ -101,6 +113,7 @@ pub fn read_page(label: &str, bytes: &[u8]) -> PageResult {
         outcome,
         diagnostics: reader.diags.into_vec(),
         looks_like_endpoint,
+        types: reader.page_types,
     }
 }
 
@@ -161,12 +174,15 @@ enum Section {
     Other,
 }
 
-struct Reader {
+struct Reader<'g> {
     keywords: Keywords,
     diags: Diagnostics,
     spec: Spec,
     format: Format,
     types: TypeTree,
+    /// Named types' fields from other pages of the run.
+    given: &'g TypeDict,
+    page_types: PageTypes,
 }
 
 /// A field table row, read but not yet nested.
@@ -176,7 +192,7 @@ struct RawRow {
     field: Field,
 }
 
-impl Reader {
+impl Reader<'_> {
     fn read(&mut self, label: &str, page: &Page, repaired: usize) -> Outcome {
         let mut source = Source {
             page: label.to_string(),
@@ -855,13 +871,46 @@ impl Reader {
             }
             return fields;
         }
+        // A type name means one type within a service's version only
+        // (`user`, `department`, `i18n` differ from one to another).
+        let scope = self.type_scope();
+        let given: TypeDict = self
+            .given
+            .iter()
+            .filter_map(|(name, fields)| {
+                let name = name.strip_prefix(&scope)?.strip_prefix(' ')?;
+                Some((name.to_string(), fields.clone()))
+            })
+            .collect();
+        let mut types = PageTypes::default();
         let mut fields = nest_by_example(
             rows.into_iter().map(|r| (r.line, r.field)).collect(),
             example,
+            &given,
+            &mut types,
             &mut self.diags,
         );
+        let page_types = &mut self.page_types;
+        for name in types.used {
+            page_types.used.insert(format!("{scope} {name}"));
+        }
+        for (name, fields) in types.learned {
+            page_types.learn(format!("{scope} {name}"), fields);
+        }
         fields::settle_untyped(&mut fields, example);
         fields
+    }
+
+    /// The service and version of the endpoint (`corehr/v2`): where the
+    /// page's type names hold.
+    fn type_scope(&self) -> String {
+        self.spec
+            .path
+            .split('/')
+            .filter(|s| !s.is_empty() && *s != "open-apis")
+            .take(2)
+            .collect::<Vec<_>>()
+            .join("/")
     }
 
     fn errors(&mut self, table: &Table) {
