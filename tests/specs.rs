@@ -154,3 +154,63 @@ fn a_cached_run_gives_what_a_fresh_one_gives() {
     assert_eq!(other_build.hits, 0);
     std::fs::remove_dir_all(&scratch).unwrap();
 }
+
+/// A page's reading may take a type's fields from another page (the type
+/// dictionary): a cached run must then follow that page's changes too.
+#[test]
+fn a_type_from_another_page_follows_its_changes() {
+    use feishu_codegen::cache::PageCache;
+    use feishu_codegen::generate::run_cached;
+    use feishu_codegen::progress::Progress;
+
+    let teacher = std::fs::read_to_string(
+        workspace().join("tests/fixtures/pages/format_a_type_from_response.md"),
+    )
+    .unwrap();
+    // Lists `member_info` flat, with an example that shows only `name`.
+    let learner =
+        "---\ntitle: \"更新成员\"\nsource_url: https://open.feishu.cn/document/demo\n---\n\
+        # 更新成员\n\n## 请求\n名称 | 值\n---|---\n\
+        HTTP URL | https://open.feishu.cn/open-apis/demo/v1/team_members/:member_id\n\
+        HTTP Method | PATCH\n\n### 请求体\n\n名称 | 类型 | 必填 | 描述\n--- | --- | --- | ---\n\
+        member | member_info | 是 | 成员\nname | string | 否 | 姓名\nemail | string | 否 | 邮箱\n\
+        reason | string | 否 | 原因\n\n### 请求体示例\n```json\n\
+        {\"member\": {\"name\": \"张三\"}, \"reason\": \"改名\"}\n```\n";
+    let pages = |teacher: &str| {
+        vec![
+            PageInput {
+                label: "teacher.md".into(),
+                bytes: teacher.as_bytes().to_vec(),
+            },
+            PageInput {
+                label: "learner.md".into(),
+                bytes: learner.as_bytes().to_vec(),
+            },
+        ]
+    };
+    let email_in_member = |run: &Run| {
+        let spec = run.specs.iter().find(|s| s.method == "PATCH").unwrap();
+        let member = &spec.request.body[0];
+        member.fields.iter().any(|f| f.name == "email")
+    };
+    let scratch = std::env::temp_dir().join(format!("feishu-dict-test-{}", std::process::id()));
+    let file = scratch.join("pages.json");
+
+    let mut cache = PageCache::load(&file, 7);
+    let with_teacher = run_cached(&pages(&teacher), Some(&mut cache), &Progress::hidden());
+    assert!(email_in_member(&with_teacher));
+    let mut alone = pages(&teacher);
+    alone.remove(0);
+    assert!(!email_in_member(&run(alone)));
+    cache.save(&file).unwrap();
+
+    // The teacher's response example no longer shows `email`: the type is
+    // then not known to hold it, and the cached learner must not say so.
+    let changed = teacher.replace("\"email\": \"zhangsan@example.com\", ", "");
+    assert_ne!(changed, teacher);
+    let mut cache = PageCache::load(&file, 7);
+    let cached = run_cached(&pages(&changed), Some(&mut cache), &Progress::hidden());
+    assert!(!email_in_member(&cached));
+    assert_eq!(render(&cached), render(&run(pages(&changed))));
+    std::fs::remove_dir_all(&scratch).unwrap();
+}

@@ -98,17 +98,22 @@ impl PageCache {
         self.entries.remove(key)
     }
 
-    /// Records this run: `keys` of its pages, in order, their `results`,
-    /// and how many came from the cache. The cache then holds exactly
-    /// these pages, so it never grows past the pages it serves.
-    pub fn update(&mut self, keys: Vec<String>, results: &[PageResult], hits: usize) {
+    /// Records this run: each key with its result (a page's, in order,
+    /// then any second readings), and how many pages came wholly from the
+    /// cache. The cache then holds exactly these, so it never grows past
+    /// the pages it serves.
+    pub fn update(&mut self, entries: Vec<(String, &PageResult)>, hits: usize, pages: usize) {
         self.hits = hits;
+        let keys: Vec<&str> = entries.iter().map(|(key, _)| key.as_str()).collect();
         self.fingerprint = hash(keys.join("\n").as_bytes());
         // Every page came from the cache and none is left over: what is on
         // disk is current, and need not be written (or copied) again.
-        self.changed = hits != keys.len() || !self.entries.is_empty();
+        self.changed = hits != pages || !self.entries.is_empty();
         self.entries = if self.changed {
-            keys.into_iter().zip(results.iter().cloned()).collect()
+            entries
+                .into_iter()
+                .map(|(key, result)| (key, result.clone()))
+                .collect()
         } else {
             HashMap::new()
         };

@@ -195,7 +195,7 @@ impl fmt::Display for Diagnostic {
 }
 
 /// Collects the diagnostics of one page.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Diagnostics {
     page: String,
     items: Vec<Diagnostic>,

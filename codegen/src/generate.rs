@@ -7,13 +7,16 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 
 use crate::cache::PageCache;
 use crate::diag::{Diagnostic, Severity};
 use crate::progress::Progress;
-use crate::read::{read_page, Outcome, PageResult};
+use crate::read::{
+    parse_page, read_page_with, read_parsed, Outcome, PageResult, PageTypes, ParsedPage, TypeDict,
+};
 use crate::spec::{Field, Spec};
 
 /// A page to read: its label (path as given) and bytes.
@@ -90,6 +93,12 @@ pub fn run(pages: Vec<PageInput>) -> Run {
 /// unchanged, and leaving in `cache` the results of exactly these pages.
 /// Without a cache (a run that saves none), pages are neither keyed nor
 /// their results copied.
+///
+/// Pages are read twice over: first each on its own, then, with what the
+/// first reading of all pages showed about named types (the type
+/// dictionary), again those whose flat tables use such types. A second
+/// reading is cached under the page and the part of the dictionary it was
+/// given, so a page's result stays right when another page changes.
 pub fn run_cached(
     pages: &[PageInput],
     mut cache: Option<&mut PageCache>,
@@ -102,35 +111,77 @@ pub fn run_cached(
     } else {
         Vec::new()
     };
-    let cached: Vec<Option<PageResult>> = match cache.as_deref_mut() {
-        Some(cache) => keys.iter().map(|key| cache.take(key)).collect(),
-        None => pages.iter().map(|_| None).collect(),
-    };
-    let misses: Vec<&PageInput> = pages
-        .iter()
-        .zip(&cached)
-        .filter(|(_, result)| result.is_none())
-        .map(|(page, _)| *page)
-        .collect();
-    progress.phase("reading pages", misses.len());
-    let mut read = crate::parallel::map_heaviest_first(
-        &misses,
-        |page| page.bytes.len(),
-        |page| {
-            let result = read_page(&page.label, &page.bytes);
-            progress.tick();
-            result
+    let none = TypeDict::new();
+    // Pages whose reading may change with the dictionary keep their parsed
+    // form, so that a second reading does not parse them again.
+    let kept: Vec<Mutex<Option<ParsedPage>>> = pages.iter().map(|_| Mutex::new(None)).collect();
+    let (mut results, mut read) = read_pages(
+        "reading pages",
+        &pages,
+        &keys,
+        cache.as_deref_mut(),
+        progress,
+        |i| {
+            let page = pages[i];
+            match parse_page(&page.label, &page.bytes) {
+                Ok(parsed) => {
+                    let result = read_parsed(&page.label, &parsed, &none);
+                    if !result.types.is_empty() {
+                        *lock(&kept[i]) = Some(parsed);
+                    }
+                    result
+                }
+                Err(unreadable) => unreadable,
+            }
         },
-    )
-    .into_iter();
-    progress.finish();
-    let hits = cached.len() - misses.len();
-    let results: Vec<PageResult> = cached
-        .into_iter()
-        .map(|result| result.unwrap_or_else(|| read.next().expect("a result per miss")))
+    );
+
+    let dictionary = type_dictionary(&results);
+    let given: Vec<TypeDict> = results
+        .iter()
+        .map(|r| given_to(&dictionary, &r.types))
         .collect();
+    let again: Vec<usize> = (0..pages.len()).filter(|&i| !given[i].is_empty()).collect();
+    let second: Vec<&PageInput> = again.iter().map(|&i| pages[i]).collect();
+    let second_keys: Vec<String> = if cache.is_some() {
+        again
+            .iter()
+            .map(|&i| given_key(&keys[i], &given[i]))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let (second, read_again) = read_pages(
+        "reading pages with shared types",
+        &second,
+        &second_keys,
+        cache.as_deref_mut(),
+        progress,
+        |j| {
+            let (i, page) = (again[j], second[j]);
+            // A page whose first reading came from the cache is parsed now.
+            match lock(&kept[i]).take() {
+                Some(parsed) => read_parsed(&page.label, &parsed, &given[i]),
+                None => read_page_with(&page.label, &page.bytes, &given[i]),
+            }
+        },
+    );
+    drop(kept);
     if let Some(cache) = cache {
-        cache.update(keys, &results, hits);
+        // First readings stay cached too: the next run learns from them.
+        let entries = keys
+            .into_iter()
+            .zip(&results)
+            .chain(second_keys.into_iter().zip(&second))
+            .collect();
+        for (&i, again) in again.iter().zip(&read_again) {
+            read[i] |= again;
+        }
+        let hits = read.iter().filter(|r| !**r).count();
+        cache.update(entries, hits, pages.len());
+    }
+    for (i, result) in again.into_iter().zip(second) {
+        results[i] = result;
     }
     let mut run = Run {
         pages: pages.len(),
@@ -144,6 +195,7 @@ pub fn run_cached(
             outcome,
             diagnostics,
             looks_like_endpoint,
+            ..
         } = result;
         match outcome {
             Outcome::Endpoint(spec) => {
@@ -183,6 +235,90 @@ pub fn run_cached(
     run.specs.sort_by(|a, b| a.id.cmp(&b.id));
     run.diagnostics.sort();
     run
+}
+
+/// Reads `pages` with `read` (given a page's index), taking from `cache`
+/// the results under `keys` (one per page, or none without a cache).
+/// Returns the results and, per page, whether it was read rather than found.
+fn read_pages(
+    phase: &str,
+    pages: &[&PageInput],
+    keys: &[String],
+    cache: Option<&mut PageCache>,
+    progress: &Progress,
+    read: impl Fn(usize) -> PageResult + Sync,
+) -> (Vec<PageResult>, Vec<bool>) {
+    let cached: Vec<Option<PageResult>> = match cache {
+        Some(cache) => keys.iter().map(|key| cache.take(key)).collect(),
+        None => pages.iter().map(|_| None).collect(),
+    };
+    let misses: Vec<usize> = (0..pages.len()).filter(|&i| cached[i].is_none()).collect();
+    let read_now: Vec<bool> = cached.iter().map(Option::is_none).collect();
+    if misses.is_empty() {
+        return (cached.into_iter().flatten().collect(), read_now);
+    }
+    progress.phase(phase, misses.len());
+    let mut fresh = crate::parallel::map_heaviest_first(
+        &misses,
+        |&i| pages[i].bytes.len(),
+        |&i| {
+            let result = read(i);
+            progress.tick();
+            result
+        },
+    )
+    .into_iter();
+    progress.finish();
+    let results = cached
+        .into_iter()
+        .map(|result| result.unwrap_or_else(|| fresh.next().expect("a result per miss")))
+        .collect();
+    (results, read_now)
+}
+
+/// A lock that a panic elsewhere did not leave unusable: what it guards is
+/// replaced whole.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The fields of named types as the first reading of all pages showed
+/// them. Where pages differ on a type (one endpoint's `user` has more
+/// fields than another's), it has the fields of all: a field some page
+/// shows is one the type can hold. Order-free: the same pages give the
+/// same dictionary.
+fn type_dictionary(results: &[PageResult]) -> TypeDict {
+    let mut dictionary = TypeDict::new();
+    for result in results {
+        for (name, fields) in &result.types.learned {
+            dictionary
+                .entry(name.clone())
+                .or_default()
+                .extend(fields.iter().cloned());
+        }
+    }
+    dictionary
+}
+
+/// The part of `dictionary` that may change the reading of the page these
+/// types are from: its types not shown whole, and those other pages know
+/// more fields of. (A type the page's example shows whole, each time with
+/// the fields the dictionary has, reads the same with or without it.)
+fn given_to(dictionary: &TypeDict, types: &PageTypes) -> TypeDict {
+    let used = types.used.iter();
+    let learned = types.learned.iter();
+    let differs = learned.filter(|&(name, fields)| dictionary.get(name) != Some(fields));
+    used.chain(differs.map(|(name, _)| name))
+        .filter_map(|name| Some((name.clone(), dictionary.get(name)?.clone())))
+        .collect()
+}
+
+/// The cache key of a page's reading with `given`.
+fn given_key(page_key: &str, given: &TypeDict) -> String {
+    let given = serde_json::to_vec(given).expect("a dictionary serialises");
+    format!("{page_key}+{:032x}", crate::cache::hash(&given))
 }
 
 /// Two endpoints may not share an id: the later (by path) gets the HTTP

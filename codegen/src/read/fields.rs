@@ -3,8 +3,13 @@
 //! recovered here from the JSON example), or in a separate type tree
 //! (format B, see [`super::types`]).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
+// Fx hashing: the keys are field and type names, and SipHash showed in
+// profiles of the nesting.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::diag::Diagnostics;
@@ -249,6 +254,45 @@ fn pop_into(stack: &mut Vec<(usize, Field)>, roots: &mut Vec<Field>) {
     }
 }
 
+/// Named types' field names, as pages of one run show them.
+pub type TypeDict = BTreeMap<String, BTreeSet<String>>;
+
+/// What a page's flat tables tell about named types, for other pages.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PageTypes {
+    /// Types a container of which the example shows whole: each of its
+    /// rows, and no field the table does not list there.
+    pub learned: TypeDict,
+    /// The named types of the page's flat tables that the example does
+    /// not show whole, each time with the same fields: the page's reading
+    /// of these may change with other pages' word on them (and of types
+    /// other pages know more fields of).
+    pub used: BTreeSet<String>,
+}
+
+impl PageTypes {
+    /// Nothing to learn or to be given: no other page can change the
+    /// page's reading.
+    pub fn is_empty(&self) -> bool {
+        self.learned.is_empty() && self.used.is_empty()
+    }
+
+    /// Records a type shown whole. Shown whole twice with other fields, the
+    /// type is also one the page may read otherwise given the dictionary.
+    pub fn learn(&mut self, name: String, fields: BTreeSet<String>) {
+        match self.learned.get_mut(&name) {
+            Some(learned) if *learned != fields => {
+                learned.extend(fields);
+                self.used.insert(name);
+            }
+            Some(_) => {}
+            None => {
+                self.learned.insert(name, fields);
+            }
+        }
+    }
+}
+
 /// An open container while nesting flat rows.
 struct Frame<'v> {
     field: Field,
@@ -259,6 +303,8 @@ struct Frame<'v> {
     seen: HashSet<String>,
     /// The row its fields end before, when repetition tells.
     end: Option<usize>,
+    /// Every row so far entered it because the example shows it there.
+    all_shown: bool,
 }
 
 impl Frame<'_> {
@@ -280,18 +326,32 @@ const MAX_DEPTH: usize = 24;
 pub fn nest_by_example(
     rows: Vec<(usize, Field)>,
     example: Option<&Value>,
+    given: &TypeDict,
+    types: &mut PageTypes,
     diags: &mut Diagnostics,
 ) -> Vec<Field> {
     // Format A's `enum` objects hold these; a string `enum` holds nothing.
-    let mut known: HashMap<String, HashSet<String>> = HashMap::from([(
+    let mut known: HashMap<String, HashSet<String>> = HashMap::from_iter([(
         ENUM.to_string(),
-        HashSet::from(["enum_name".into(), "display".into()]),
+        HashSet::from_iter(["enum_name".into(), "display".into()]),
     )]);
+    // Other pages' word on a type counts as this page's own.
+    for (_, field) in &rows {
+        let name = row_type_name(field);
+        if may_have_children(field) && !name.is_empty() && name != ENUM {
+            if let Some(fields) = given.get(name) {
+                known
+                    .entry(name.to_string())
+                    .or_insert_with(|| fields.iter().cloned().collect());
+            }
+        }
+    }
     let mut frames = vec![Frame {
         field: Field::default(),
         example: example.and_then(Value::as_object).into_iter().collect(),
-        seen: HashSet::new(),
+        seen: HashSet::default(),
         end: None,
+        all_shown: true,
     }];
     let spans = repeated_spans(&rows);
     for (row, (line, mut field)) in rows.into_iter().enumerate() {
@@ -366,10 +426,12 @@ pub fn nest_by_example(
             .or_else(|| in_reach().find(|&(i, f)| i < ended && free(&(i, f))))
             .or_else(|| in_reach().find(free))
             .map_or(floor, |(i, _)| i);
+        let placed_by_example = !frames[parent].seen.contains(&name) && shown(&frames[parent]);
         while frames.len() > parent + 1 {
-            close_frame(&mut frames, &mut known);
+            close_frame(&mut frames, &mut known, types);
         }
         let frame = &mut frames[parent];
+        frame.all_shown &= placed_by_example;
         if !frame.seen.insert(name.clone()) {
             // The level is the reader's reconstruction of a flat table, not
             // the page's word: a reader's doubt, not a defect to report.
@@ -410,8 +472,9 @@ pub fn nest_by_example(
             frames.push(Frame {
                 field,
                 example,
-                seen: HashSet::new(),
+                seen: HashSet::default(),
                 end,
+                all_shown: true,
             });
         } else {
             let parent_field = &mut frames[parent].field;
@@ -423,7 +486,7 @@ pub fn nest_by_example(
         }
     }
     while frames.len() > 1 {
-        close_frame(&mut frames, &mut known);
+        close_frame(&mut frames, &mut known, types);
     }
     frames.pop().map(|f| f.field.fields).unwrap_or_default()
 }
@@ -437,7 +500,7 @@ pub fn nest_by_example(
 /// no more than that type does (the copies run on alike to their end): it
 /// gets no span.
 fn repeated_spans(rows: &[(usize, Field)]) -> Vec<Option<usize>> {
-    let mut by_type: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_type: HashMap<&str, Vec<usize>> = HashMap::default();
     for (i, (_, field)) in rows.iter().enumerate() {
         let name = row_type_name(field);
         if may_have_children(field) && !name.is_empty() && name != ENUM {
@@ -506,8 +569,30 @@ fn row_type_name(field: &Field) -> &str {
     }
 }
 
-fn close_frame(frames: &mut Vec<Frame<'_>>, known: &mut HashMap<String, HashSet<String>>) {
+/// Closes the innermost container. One whose rows the example shows, each
+/// of them, and that the example shows with no field the table did not
+/// list in it, is learned: its fields are taken for the type's whole list,
+/// for other pages to use. Others are types other pages may help with.
+fn close_frame(
+    frames: &mut Vec<Frame<'_>>,
+    known: &mut HashMap<String, HashSet<String>>,
+    types: &mut PageTypes,
+) {
     if let Some(frame) = frames.pop() {
+        let name = frame.type_name();
+        let complete = frame.all_shown
+            && !frame.seen.is_empty()
+            && frame
+                .example
+                .iter()
+                .all(|e| e.keys().all(|k| frame.seen.contains(k)));
+        if !name.is_empty() && name != ENUM {
+            if complete {
+                types.learn(name.to_string(), frame.seen.iter().cloned().collect());
+            } else {
+                types.used.insert(name.to_string());
+            }
+        }
         if !frame.seen.is_empty() && !frame.type_name().is_empty() {
             known
                 .entry(frame.type_name().to_string())
@@ -676,14 +761,14 @@ pub fn fill_named_types(lists: &mut [&mut Vec<Field>]) {
     }
     // Copies of the type lists are made only for names some list lacks:
     // copying every named list showed in profiles.
-    let mut names = HashSet::new();
+    let mut names = HashSet::default();
     for list in lists.iter_mut() {
         wanted(list, &mut names);
     }
     if names.is_empty() {
         return;
     }
-    let mut types = HashMap::new();
+    let mut types = HashMap::default();
     for list in lists.iter_mut() {
         collect(list, &names, &mut types);
     }
@@ -819,6 +904,8 @@ mod tests {
         let tree = nest_by_example(
             rows.into_iter().map(|f| (1, f)).collect(),
             Some(&example),
+            &TypeDict::new(),
+            &mut PageTypes::default(),
             &mut d,
         );
         assert_eq!(
@@ -848,12 +935,51 @@ mod tests {
         let tree = nest_by_example(
             rows.into_iter().map(|f| (1, f)).collect(),
             Some(&example),
+            &TypeDict::new(),
+            &mut PageTypes::default(),
             &mut d,
         );
         assert_eq!(
             shape(&tree),
             "info(name(first region) phone legal_name(first region)) size"
         );
+    }
+
+    #[test]
+    fn types_shown_whole_are_learned_and_used() {
+        let rows = || {
+            vec![
+                field("member", "member_info"),
+                field("name", "string"),
+                field("email", "string"),
+                field("note", "string"),
+            ]
+            .into_iter()
+            .map(|f| (1, f))
+            .collect::<Vec<_>>()
+        };
+        let mut d = Diagnostics::new("p");
+        let mut types = PageTypes::default();
+        let whole = json!({"member": {"name": "a", "email": "b"}, "note": "c"});
+        nest_by_example(rows(), Some(&whole), &TypeDict::new(), &mut types, &mut d);
+        assert_eq!(types.learned["member_info"].len(), 2);
+        assert!(types.used.is_empty());
+
+        // The example shows `member` in part, and `note` outside: `email`
+        // goes out with it (and `member` looks whole, with `name` only),
+        // unless the dictionary has it in the type.
+        let part = json!({"member": {"name": "a"}, "note": "c"});
+        let mut types = PageTypes::default();
+        let tree = nest_by_example(rows(), Some(&part), &TypeDict::new(), &mut types, &mut d);
+        assert_eq!(shape(&tree), "member(name) email note");
+        assert_eq!(types.learned["member_info"].len(), 1);
+        let given = TypeDict::from([(
+            "member_info".to_string(),
+            BTreeSet::from(["name".to_string(), "email".to_string()]),
+        )]);
+        let mut types = PageTypes::default();
+        let tree = nest_by_example(rows(), Some(&part), &given, &mut types, &mut d);
+        assert_eq!(shape(&tree), "member(name email) note");
     }
 
     #[test]
@@ -870,6 +996,8 @@ mod tests {
         let tree = nest_by_example(
             rows.into_iter().map(|f| (1, f)).collect(),
             Some(&example),
+            &TypeDict::new(),
+            &mut PageTypes::default(),
             &mut d,
         );
         assert_eq!(shape(&tree), "blocks(kind image(token)) size");

@@ -20,6 +20,7 @@ use crate::mojibake;
 use crate::page::{BlockKind, Inline, Page, Row, Table};
 use crate::spec::{AccessToken, ErrorCode, Field, Format, Source, Spec, Type};
 use fields::{apply_type, fields_from_example, nest_by_depth, nest_by_example, parse_type};
+pub use fields::{PageTypes, TypeDict};
 use types::TypeTree;
 
 /// What a page turned out to be.
@@ -42,11 +43,14 @@ pub struct PageResult {
     pub diagnostics: Vec<Diagnostic>,
     /// The page has an HTTP URL and method: it should have given a spec.
     pub looks_like_endpoint: bool,
+    /// What the page's flat tables tell other pages about named types.
+    pub types: PageTypes,
 }
 
 /// Keywords the reader looks for. On a repaired mojibake page a keyword may
 /// have been repaired wrongly, so words are compared in their garbled form,
 /// which the repair never changes.
+#[derive(Clone, Copy)]
 pub struct Keywords {
     garbled: bool,
 }
@@ -64,13 +68,39 @@ impl Keywords {
 
 /// Reads one page. `label` names it in diagnostics and in the spec's sources.
 pub fn read_page(label: &str, bytes: &[u8]) -> PageResult {
+    read_page_with(label, bytes, &TypeDict::new())
+}
+
+/// [`read_page`], knowing the fields of the named types in `given` (from
+/// other pages) where the page's flat tables and example do not show them.
+pub fn read_page_with(label: &str, bytes: &[u8], given: &TypeDict) -> PageResult {
+    match parse_page(label, bytes) {
+        Ok(parsed) => read_parsed(label, &parsed, given),
+        Err(unreadable) => unreadable,
+    }
+}
+
+/// A page decoded, repaired and parsed: where a reading starts, kept for a
+/// page that may be read again with other pages' types, so that only the
+/// reading is done twice.
+pub struct ParsedPage {
+    page: Page,
+    keywords: Keywords,
+    repaired: usize,
+    diags: Diagnostics,
+}
+
+/// Decodes, repairs and parses a page; the result of reading it when it
+/// is no text at all.
+pub fn parse_page(label: &str, bytes: &[u8]) -> Result<ParsedPage, PageResult> {
     let mut diags = Diagnostics::new(label);
     let Some(mut text) = decode(bytes, &mut diags) else {
-        return PageResult {
+        return Err(PageResult {
             outcome: Outcome::Unreadable,
             diagnostics: diags.into_vec(),
             looks_like_endpoint: false,
-        };
+            types: PageTypes::default(),
+        });
     };
     let keywords = Keywords {
         garbled: mojibake::looks_garbled(&text),
@@ -88,21 +118,33 @@ pub fn read_page(label: &str, bytes: &[u8]) -> PageResult {
         repaired = fixed.broken;
         text = Cow::Owned(fixed.text);
     }
-    let page = Page::parse(&text);
-    let mut reader = Reader {
+    Ok(ParsedPage {
+        page: Page::parse(&text),
         keywords,
+        repaired,
         diags,
+    })
+}
+
+/// Reads a parsed page, knowing the fields of the named types in `given`.
+pub fn read_parsed(label: &str, parsed: &ParsedPage, given: &TypeDict) -> PageResult {
+    let mut reader = Reader {
+        keywords: parsed.keywords,
+        diags: parsed.diags.clone(),
         spec: Spec::default(),
         format: Format::Unknown,
         types: TypeTree::new(),
+        given,
+        page_types: PageTypes::default(),
     };
-    let outcome = reader.read(label, &page, repaired);
+    let outcome = reader.read(label, &parsed.page, parsed.repaired);
     let looks_like_endpoint =
         !reader.spec.path.is_empty() || matches!(outcome, Outcome::Endpoint(_));
     PageResult {
         outcome,
         diagnostics: reader.diags.into_vec(),
         looks_like_endpoint,
+        types: reader.page_types,
     }
 }
 
@@ -171,12 +213,15 @@ enum Section {
     Other,
 }
 
-struct Reader {
+struct Reader<'g> {
     keywords: Keywords,
     diags: Diagnostics,
     spec: Spec,
     format: Format,
     types: TypeTree,
+    /// Named types' fields from other pages of the run.
+    given: &'g TypeDict,
+    page_types: PageTypes,
 }
 
 /// A field table row, read but not yet nested.
@@ -186,7 +231,7 @@ struct RawRow {
     field: Field,
 }
 
-impl Reader {
+impl Reader<'_> {
     fn read(&mut self, label: &str, page: &Page, repaired: usize) -> Outcome {
         let mut source = Source {
             page: label.to_string(),
@@ -862,13 +907,46 @@ impl Reader {
             }
             return fields;
         }
+        // A type name means one type within a service's version only
+        // (`user`, `department`, `i18n` differ from one to another).
+        let scope = self.type_scope();
+        let given: TypeDict = self
+            .given
+            .iter()
+            .filter_map(|(name, fields)| {
+                let name = name.strip_prefix(&scope)?.strip_prefix(' ')?;
+                Some((name.to_string(), fields.clone()))
+            })
+            .collect();
+        let mut types = PageTypes::default();
         let mut fields = nest_by_example(
             rows.into_iter().map(|r| (r.line, r.field)).collect(),
             example,
+            &given,
+            &mut types,
             &mut self.diags,
         );
+        let page_types = &mut self.page_types;
+        for name in types.used {
+            page_types.used.insert(format!("{scope} {name}"));
+        }
+        for (name, fields) in types.learned {
+            page_types.learn(format!("{scope} {name}"), fields);
+        }
         fields::settle_untyped(&mut fields, example);
         fields
+    }
+
+    /// The service and version of the endpoint (`corehr/v2`): where the
+    /// page's type names hold.
+    fn type_scope(&self) -> String {
+        self.spec
+            .path
+            .split('/')
+            .filter(|s| !s.is_empty() && *s != "open-apis")
+            .take(2)
+            .collect::<Vec<_>>()
+            .join("/")
     }
 
     fn errors(&mut self, table: &Table) {
