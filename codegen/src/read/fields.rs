@@ -534,15 +534,26 @@ fn repeated_spans(rows: &[(usize, Field)]) -> Vec<Option<usize>> {
             }
         }
     }
+    // The rows whose spans end at each row, in order: looked up rather
+    // than searched for, as large tables have hundreds of containers.
+    let mut ending_at: HashMap<usize, Vec<usize>> = HashMap::default();
+    for (j, span) in spans.iter().enumerate() {
+        if let Some(end) = *span {
+            ending_at.entry(end).or_default().push(j);
+        }
+    }
     let mut copies = Vec::new();
     for at in by_type.values() {
         let Some(&first) = at.first() else { continue };
         let Some(end) = spans[first] else { continue };
         // The types whose span ends with this one's, at each of its rows.
         let enclosing = |i: usize, end: usize| {
-            (0..i)
-                .filter(|&j| spans[j] == Some(end))
-                .map(|j| row_type_name(&rows[j].1))
+            ending_at
+                .get(&end)
+                .into_iter()
+                .flatten()
+                .take_while(|&&j| j < i)
+                .map(|&j| row_type_name(&rows[j].1))
                 .collect::<HashSet<_>>()
         };
         let mut common = enclosing(first, end);
