@@ -571,11 +571,9 @@ impl<'a> Builder<'a> {
                 self.start(tag, line, offset)
             }
             Event::End(tag) => self.end(tag),
-            Event::Text(t) => {
-                if self.inline.is_some() {
-                    escape_markdown(&t, &mut self.markdown);
-                    self.plain.push_str(&t);
-                }
+            Event::Text(t) if self.inline.is_some() => {
+                escape_markdown(&t, &mut self.markdown);
+                self.plain.push_str(&t);
             }
             Event::Code(c) => {
                 let fence = if c.contains('`') { "``" } else { "`" };

@@ -253,7 +253,7 @@ impl Reader<'_> {
             source.format = if basic
                 .header
                 .first()
-                .is_some_and(|h| self.keywords.is(&h.plain(), "基本"))
+                .is_some_and(|h| self.keywords.is(h.plain(), "基本"))
             {
                 Format::B
             } else {
@@ -280,7 +280,7 @@ impl Reader<'_> {
                         self.spec.title = text.plain().to_string();
                         continue;
                     }
-                    let found = self.section_of(&text.plain());
+                    let found = self.section_of(text.plain());
                     if found != Section::Other
                         || *level <= section_level
                         || section != Section::Samples
@@ -297,7 +297,7 @@ impl Reader<'_> {
                     match section {
                         Section::Intro if seen_title => intro.push(inline.markdown.clone()),
                         Section::Response | Section::ResponseBody => {
-                            response_text.push_str(&inline.plain());
+                            response_text.push_str(inline.plain());
                         }
                         _ => {}
                     }
@@ -507,7 +507,7 @@ impl Reader<'_> {
                                 ..Field::default()
                             };
                             if let Some(value) =
-                                embedded_json(&text.plain()).and_then(|v| v.get(name).cloned())
+                                embedded_json(text.plain()).and_then(|v| v.get(name).cloned())
                             {
                                 apply_type(&mut field, &parse_type(json_kind(&value)));
                             }
@@ -561,10 +561,10 @@ impl Reader<'_> {
                     self.spec.app_types = app_types(plain, &self.keywords)
                 }
                 _ if self.keywords.contains(key, "字段权限要求") => {
-                    extend_unique(&mut self.spec.field_scopes, scopes_in(&value.plain()))
+                    extend_unique(&mut self.spec.field_scopes, scopes_in(value.plain()))
                 }
                 _ if self.keywords.contains(key, "权限要求") => {
-                    extend_unique(&mut self.spec.scopes, scopes_in(&value.plain()))
+                    extend_unique(&mut self.spec.scopes, scopes_in(value.plain()))
                 }
                 _ => {}
             }
@@ -777,14 +777,14 @@ impl Reader<'_> {
             let name = &field.name;
             match columns.ty.and_then(|i| row.cells.get(i)) {
                 Some(ty) if !ty.plain().trim().is_empty() => {
-                    let parsed = parse_type(&ty.plain());
+                    let parsed = parse_type(ty.plain());
                     if !parsed.known {
                         self.diags
                             .warning(
                                 row.line,
                                 format!(
                                     "field `{name}` has an unknown type `{}`; read as any",
-                                    one_line(&ty.plain())
+                                    one_line(ty.plain())
                                 ),
                             )
                             .defect(Defect::MissingType);
@@ -802,7 +802,7 @@ impl Reader<'_> {
             field.required = always_required
                 || marked_required
                 || match columns.required.and_then(|i| row.cells.get(i)) {
-                    Some(c) => self.required(row, &c.plain()),
+                    Some(c) => self.required(row, c.plain()),
                     None => false,
                 };
             if let Some(c) = columns.description.and_then(|i| row.cells.get(i)) {

@@ -73,7 +73,7 @@ fn type_definition(
 fn members(blocks: &[Block], keywords: &Keywords, tree: &mut TypeTree, fields: &mut Vec<Field>) {
     for block in blocks {
         match &block.kind {
-            BlockKind::Paragraph(text) => properties(&text.plain(), keywords, fields),
+            BlockKind::Paragraph(text) => properties(text.plain(), keywords, fields),
             BlockKind::List(items) => {
                 for item in items {
                     if let Some(field) = member(item, keywords, tree) {
