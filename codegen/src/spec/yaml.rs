@@ -21,7 +21,8 @@ use super::yaml11_only;
 /// `yaml11_safe`.
 pub(super) fn to_string<T: Serialize + ?Sized>(value: &T) -> Result<String, Error> {
     let mut writer = Writer {
-        out: String::new(),
+        // A spec is tens of kilobytes: not grown from nothing.
+        out: String::with_capacity(16 * 1024),
         column: 0,
         whitespace: true,
         indention: true,
