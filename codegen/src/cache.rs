@@ -59,6 +59,11 @@ pub struct PageCache {
     /// This run's pages are not the cached ones: the cache needs saving.
     #[serde(skip)]
     changed: bool,
+    /// This run's entries, key and result each already in JSON: written on
+    /// all cores as the run ends, rather than copied and then written on
+    /// one.
+    #[serde(skip)]
+    written: Vec<(String, String)>,
 }
 
 impl PageCache {
@@ -77,10 +82,22 @@ impl PageCache {
 
     /// Saves the cache, unless it holds exactly what `path` holds already.
     pub fn save(&self, path: &Path) -> std::io::Result<()> {
-        if self.changed || !path.exists() {
-            save(path, self)?;
+        if !self.changed && path.exists() {
+            return Ok(());
         }
-        Ok(())
+        // The same JSON as serialising the cache whole, put together from
+        // its entries' (the order of a map's keys means nothing to it).
+        let mut json = format!("{{\"salt\":\"{}\",\"entries\":{{", hex(self.salt));
+        for (i, (key, result)) in self.written.iter().enumerate() {
+            if i > 0 {
+                json.push(',');
+            }
+            json.push_str(key);
+            json.push(':');
+            json.push_str(result);
+        }
+        json.push_str("}}");
+        write_aside(path, json.as_bytes())
     }
 
     pub fn key(label: &str, bytes: &[u8]) -> String {
@@ -109,13 +126,15 @@ impl PageCache {
         // Every page came from the cache and none is left over: what is on
         // disk is current, and need not be written (or copied) again.
         self.changed = hits != pages || !self.entries.is_empty();
-        self.entries = if self.changed {
-            entries
-                .into_iter()
-                .map(|(key, result)| (key, result.clone()))
-                .collect()
+        self.entries = HashMap::new();
+        self.written = if self.changed {
+            crate::parallel::map(&entries, |(key, result)| {
+                let key = serde_json::to_string(key).expect("a key serialises");
+                let result = serde_json::to_string(result).expect("a page result serialises");
+                (key, result)
+            })
         } else {
-            HashMap::new()
+            Vec::new()
         };
     }
 }
@@ -183,12 +202,17 @@ fn hex(hash: Hash) -> String {
 }
 
 fn save(path: &Path, value: &impl Serialize) -> std::io::Result<()> {
+    write_aside(path, &serde_json::to_vec(value)?)
+}
+
+/// Writes `bytes` aside and renames them into place, so a run cut short
+/// leaves no torn cache.
+fn write_aside(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)?;
     }
-    // Written aside and renamed, so a run cut short leaves no torn cache.
     let partial = path.with_extension("partial");
-    std::fs::write(&partial, serde_json::to_vec(value)?)?;
+    std::fs::write(&partial, bytes)?;
     std::fs::rename(&partial, path)
 }
 
