@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cache::PageCache;
 use crate::diag::{Diagnostic, Severity};
+use crate::parallel::lock;
 use crate::progress::Progress;
 use crate::read::{
     parse_page, read_page_with, read_parsed, Outcome, PageResult, PageTypes, ParsedPage, TypeDict,
@@ -274,14 +275,6 @@ fn read_pages(
         .map(|result| result.unwrap_or_else(|| fresh.next().expect("a result per miss")))
         .collect();
     (results, read_now)
-}
-
-/// A lock that a panic elsewhere did not leave unusable: what it guards is
-/// replaced whole.
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// The fields of named types as the first reading of all pages showed

@@ -47,9 +47,11 @@ pub struct Inline {
 }
 
 impl Inline {
-    pub fn new(markdown: String, plain: String) -> Inline {
-        let plain = (plain != markdown).then_some(plain);
-        Inline { markdown, plain }
+    pub fn new(markdown: &str, plain: &str) -> Inline {
+        Inline {
+            markdown: markdown.to_string(),
+            plain: (plain != markdown).then(|| plain.to_string()),
+        }
     }
 
     pub fn plain(&self) -> &str {
@@ -414,7 +416,7 @@ fn inline_from_markdown(text: &str) -> Inline {
         plain.push_str(part_plain);
         markdown.push_str(part_markdown);
     }
-    Inline::new(markdown, plain)
+    Inline::new(&markdown, &plain)
 }
 
 /// Where blocks go while the event stream is inside containers.
@@ -521,11 +523,7 @@ impl<'a> Builder<'a> {
     fn take_inline(&mut self) -> Option<(usize, Inline)> {
         let line = self.inline.take()?;
         // ASCII white space only: `&nbsp;` marks nesting depth in format C.
-        let (markdown, plain) = (self.markdown.trim_ascii(), self.plain.trim_ascii());
-        let inline = Inline {
-            markdown: markdown.to_string(),
-            plain: (plain != markdown).then(|| plain.to_string()),
-        };
+        let inline = Inline::new(self.markdown.trim_ascii(), self.plain.trim_ascii());
         Some((line, inline))
     }
 

@@ -1,7 +1,7 @@
 //! Work spread over the machine's cores.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 /// `items.iter().map(f)` on every core, results in input order.
 ///
@@ -64,9 +64,15 @@ pub fn map_heaviest_first<T: Sync, R: Send>(
 pub fn map_owned<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Vec<R> {
     let slots: Vec<Mutex<Option<T>>> = items.into_iter().map(|i| Mutex::new(Some(i))).collect();
     map(&slots, |slot| {
-        let item = slot.lock().unwrap_or_else(PoisonError::into_inner).take();
+        let item = lock(slot).take();
         f(item.expect("each item is taken once"))
     })
+}
+
+/// A lock that a panic elsewhere did not leave unusable: what it guards is
+/// replaced whole.
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 #[cfg(test)]

@@ -604,9 +604,9 @@ fn close_frame(
                 types.used.insert(name.to_string());
             }
         }
-        if !frame.seen.is_empty() && !frame.type_name().is_empty() {
+        if !frame.seen.is_empty() && !name.is_empty() {
             known
-                .entry(frame.type_name().to_string())
+                .entry(name.to_string())
                 .or_default()
                 .extend(frame.seen.iter().cloned());
         }
