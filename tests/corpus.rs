@@ -25,7 +25,7 @@ type Floor = (&'static str, &'static str, f64);
 
 /// The lowest figures each folder may score: what the reader reaches now,
 /// so a change that makes it worse fails. (Issue 2's targets are higher
-/// for formats A and B; these floors rise as the reader gets there.)
+/// for formats A and C; these floors rise as the reader gets there.)
 const FLOORS: &[(&str, &[Floor])] = &[
     (
         "format-a",
@@ -33,12 +33,12 @@ const FLOORS: &[(&str, &[Floor])] = &[
             ("id", "", 0.97),
             ("query", "recall_doc", 0.99),
             ("query", "precision", 0.99),
-            ("body", "recall_doc", 0.94),
-            ("body", "precision", 0.965),
+            ("body", "recall_doc", 0.945),
+            ("body", "precision", 0.97),
             ("body", "kind_agreement", 0.99),
             ("body", "required_agreement", 0.99),
-            ("data", "recall_doc", 0.965),
-            ("data", "precision", 0.975),
+            ("data", "recall_doc", 0.97),
+            ("data", "precision", 0.98),
             ("data", "kind_agreement", 0.99),
         ],
     ),

@@ -422,6 +422,7 @@ pub fn nest_by_example(
         let in_reach = || frames.iter().enumerate().take(limit).skip(floor).rev();
         let parent = in_reach()
             .find(|(_, f)| claims(f))
+            .or_else(|| in_reach().find(|e| free(e) && named_after(own_type, e.1.type_name())))
             .or_else(|| in_reach().find(open))
             .or_else(|| in_reach().find(|&(i, f)| i < ended && free(&(i, f))))
             .or_else(|| in_reach().find(free))
@@ -569,6 +570,20 @@ fn repeated_spans(rows: &[(usize, Field)]) -> Vec<Option<usize>> {
         spans[i] = None;
     }
     spans
+}
+
+/// Whether a type's name says it is part of a container's type: the docs
+/// name a type after the type holding it (`app.table.field.property.type`
+/// in `app.table.field.property`). Some drop a word on the way
+/// (`app.field.property.location` in `app.table.field.property`), so two
+/// dotted names ending in the same word match too.
+fn named_after(field_type: &str, container_type: &str) -> bool {
+    let Some((prefix, _)) = field_type.rsplit_once('.') else {
+        return false;
+    };
+    let last_word = |name: &str| name.rsplit_once('.').map(|(_, word)| word.to_owned());
+    prefix == container_type
+        || last_word(prefix).is_some_and(|word| Some(word) == last_word(container_type))
 }
 
 /// The page's name for a row's type (`i18n` for `i18n[]`).
