@@ -34,7 +34,7 @@ const FLOORS: &[(&str, &[Floor])] = &[
             ("query", "recall_doc", 0.99),
             ("query", "precision", 0.99),
             ("body", "recall_doc", 0.945),
-            ("body", "precision", 0.97),
+            ("body", "precision", 0.975),
             ("body", "kind_agreement", 0.99),
             ("body", "required_agreement", 0.99),
             ("data", "recall_doc", 0.97),

@@ -393,6 +393,15 @@ pub fn nest_by_example(
                 && (f.example.iter().any(|e| e.contains_key(&name))
                     || knows(f).is_some_and(|k| k.contains(&name)))
         };
+        // Other pages showed the container's type whole, without this row:
+        // it goes to an enclosing container instead, but not to the top
+        // level (pages differ in what they list of a type, so that would
+        // scatter a longer list of its fields).
+        let shown_without = |f: &Frame<'_>| {
+            given
+                .get(f.type_name())
+                .is_some_and(|fields| !fields.contains(&name))
+        };
         let free = |(i, f): &(usize, &Frame<'_>)| *i < MAX_DEPTH && !f.seen.contains(&name);
         let open = |(i, f): &(usize, &Frame<'_>)| {
             free(&(*i, f))
@@ -424,6 +433,9 @@ pub fn nest_by_example(
             .find(|(_, f)| claims(f))
             .or_else(|| in_reach().find(|e| free(e) && named_after(own_type, e.1.type_name())))
             .or_else(|| in_reach().find(open))
+            .or_else(|| {
+                in_reach().find(|&(i, f)| i > 0 && i < ended && free(&(i, f)) && !shown_without(f))
+            })
             .or_else(|| in_reach().find(|&(i, f)| i < ended && free(&(i, f))))
             .or_else(|| in_reach().find(free))
             .map_or(floor, |(i, _)| i);
@@ -1006,6 +1018,29 @@ mod tests {
         let mut types = PageTypes::default();
         let tree = nest_by_example(rows(), Some(&part), &given, &mut types, &mut d);
         assert_eq!(shape(&tree), "member(name email) note");
+    }
+
+    #[test]
+    fn a_type_shown_whole_elsewhere_does_not_take_other_rows() {
+        let rows = vec![
+            field("property", "property_info"),
+            field("location", "location_info"),
+            field("input_type", "string"),
+            field("formula", "string"),
+        ]
+        .into_iter()
+        .map(|f| (1, f))
+        .collect::<Vec<_>>();
+        let given = TypeDict::from([(
+            "location_info".to_string(),
+            BTreeSet::from(["input_type".to_string()]),
+        )]);
+        let mut d = Diagnostics::new("p");
+        let mut types = PageTypes::default();
+        let tree = nest_by_example(rows.clone(), None, &TypeDict::new(), &mut types, &mut d);
+        assert_eq!(shape(&tree), "property(location(input_type formula))");
+        let tree = nest_by_example(rows, None, &given, &mut types, &mut d);
+        assert_eq!(shape(&tree), "property(location(input_type) formula)");
     }
 
     #[test]
