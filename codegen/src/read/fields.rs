@@ -357,18 +357,30 @@ pub fn nest_by_example(
     for (row, (line, mut field)) in rows.into_iter().enumerate() {
         let name = field.name.clone();
         // Rows a container is known by repetition to hold are inside it,
-        // unless the example shows the row further out and not in there:
-        // then the containers ran on alike past their ends.
+        // unless the example (or, where it has none of the container,
+        // another page) shows the row further out and not in there: then
+        // the containers ran on alike past their ends.
         let mut floor = frames
             .iter()
             .rposition(|f| f.end.is_some_and(|end| end > row))
             .unwrap_or(0);
         let shown = |f: &Frame<'_>| f.example.iter().any(|e| e.contains_key(&name));
-        if floor > 0 && !frames[floor].example.is_empty() && !shown(&frames[floor]) {
-            if let Some(outer) = frames[..floor]
-                .iter()
-                .rposition(|f| shown(f) && !f.seen.contains(&name))
-            {
+        // Whether other pages showed the container's type whole with this
+        // row (`Some(true)`) or without it.
+        let shown_elsewhere = |f: &Frame<'_>| {
+            given
+                .get(f.type_name())
+                .map(|fields| fields.contains(&name))
+        };
+        let shown_without = |f: &Frame<'_>| shown_elsewhere(f) == Some(false);
+        let shown_out = match frames[floor].example.is_empty() {
+            false => !shown(&frames[floor]),
+            true => shown_without(&frames[floor]),
+        };
+        if floor > 0 && shown_out {
+            if let Some(outer) = frames[..floor].iter().rposition(|f| {
+                (shown(f) || shown_elsewhere(f) == Some(true)) && !f.seen.contains(&name)
+            }) {
                 for frame in &mut frames[outer + 1..] {
                     frame.end = None;
                 }
@@ -392,15 +404,6 @@ pub fn nest_by_example(
             !f.seen.contains(&name)
                 && (f.example.iter().any(|e| e.contains_key(&name))
                     || knows(f).is_some_and(|k| k.contains(&name)))
-        };
-        // Other pages showed the container's type whole, without this row:
-        // it goes to an enclosing container instead, but not to the top
-        // level (pages differ in what they list of a type, so that would
-        // scatter a longer list of its fields).
-        let shown_without = |f: &Frame<'_>| {
-            given
-                .get(f.type_name())
-                .is_some_and(|fields| !fields.contains(&name))
         };
         let free = |(i, f): &(usize, &Frame<'_>)| *i < MAX_DEPTH && !f.seen.contains(&name);
         let open = |(i, f): &(usize, &Frame<'_>)| {
@@ -433,6 +436,10 @@ pub fn nest_by_example(
             .find(|(_, f)| claims(f))
             .or_else(|| in_reach().find(|e| free(e) && named_after(own_type, e.1.type_name())))
             .or_else(|| in_reach().find(open))
+            // A container whose type another page showed whole, without
+            // this row, is passed over for an enclosing one, but not for
+            // the top level: pages differ in what they list of a type, and
+            // that would scatter a longer list of its fields.
             .or_else(|| {
                 in_reach().find(|&(i, f)| i > 0 && i < ended && free(&(i, f)) && !shown_without(f))
             })
@@ -1041,6 +1048,52 @@ mod tests {
         assert_eq!(shape(&tree), "property(location(input_type formula))");
         let tree = nest_by_example(rows, None, &given, &mut types, &mut d);
         assert_eq!(shape(&tree), "property(location(input_type) formula)");
+    }
+
+    #[test]
+    fn another_page_ends_a_repeated_container() {
+        let rows = [
+            ("dependent", "dependent_t[]"),
+            ("phone", "phone_t"),
+            ("number", "string"),
+            ("address", "address_t"),
+            ("line", "string"),
+            ("contact", "contact_t[]"),
+            ("phones", "phone_t[]"),
+            ("number", "string"),
+            ("address", "address_t"),
+            ("line", "string"),
+        ]
+        .into_iter()
+        .map(|(name, ty)| (1, field(name, ty)))
+        .collect::<Vec<_>>();
+        let mut d = Diagnostics::new("p");
+        let mut types = PageTypes::default();
+        // The example shows the lists, not what is in them. Both phones run
+        // on alike: by repetition, the address is a phone's.
+        let example = json!({"dependent": [], "contact": []});
+        let tree = nest_by_example(
+            rows.clone(),
+            Some(&example),
+            &TypeDict::new(),
+            &mut types,
+            &mut d,
+        );
+        assert_eq!(
+            shape(&tree),
+            "dependent(phone(number address(line))) contact(phones(number address(line)))"
+        );
+        let fields = |names: &[&str]| names.iter().map(|n| n.to_string()).collect();
+        let given = TypeDict::from([
+            ("phone_t".to_string(), fields(&["number"])),
+            ("dependent_t".to_string(), fields(&["phone", "address"])),
+            ("contact_t".to_string(), fields(&["phones", "address"])),
+        ]);
+        let tree = nest_by_example(rows, Some(&example), &given, &mut types, &mut d);
+        assert_eq!(
+            shape(&tree),
+            "dependent(phone(number) address(line)) contact(phones(number) address(line))"
+        );
     }
 
     #[test]
