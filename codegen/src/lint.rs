@@ -5,10 +5,8 @@
 
 use std::collections::BTreeSet;
 
-use serde_json::Value;
-
 use crate::diag::{Defect, Diagnostic, Severity};
-use crate::read::json;
+use crate::read::json::{self, Json};
 use crate::spec::{Field, Items, Spec, Type};
 
 /// Where the examples of `spec` disagree with its field tables: keys the
@@ -62,13 +60,13 @@ pub fn example_mismatches(spec: &Spec, page_text: &str) -> Vec<Diagnostic> {
 /// (dotted path, key, message) of each disagreement.
 type Found = Vec<(String, String, String)>;
 
-fn compare_object(fields: &[Field], value: &Value, at: &str, out: &mut Found) {
-    let Value::Object(members) = value else {
+fn compare_object(fields: &[Field], value: &Json, at: &str, out: &mut Found) {
+    let Json::Object(members) = value else {
         return;
     };
-    for (key, value) in members {
+    for (key, value) in members.iter() {
         let path = if at.is_empty() {
-            key.clone()
+            key.to_string()
         } else {
             format!("{at}.{key}")
         };
@@ -84,7 +82,7 @@ fn compare_object(fields: &[Field], value: &Value, at: &str, out: &mut Found) {
             ),
             None => out.push((
                 path.clone(),
-                key.clone(),
+                key.to_string(),
                 format!("the example has `{path}`, which the table does not document"),
             )),
         }
@@ -95,7 +93,7 @@ fn compare_value(
     ty: Type,
     fields: &[Field],
     items: Option<&Items>,
-    value: &Value,
+    value: &Json,
     path: &str,
     key: &str,
     out: &mut Found,
@@ -104,10 +102,10 @@ fn compare_value(
         return;
     }
     let agrees = match ty {
-        Type::String => value.is_string(),
-        Type::Integer => value.is_i64() || value.is_u64(),
-        Type::Number => value.is_number(),
-        Type::Boolean => value.is_boolean(),
+        Type::String => matches!(value, Json::String(_)),
+        Type::Integer => matches!(value, Json::Integer),
+        Type::Number => matches!(value, Json::Integer | Json::Float),
+        Type::Boolean => matches!(value, Json::Bool(_)),
         Type::Object => value.is_object(),
         Type::Array => value.is_array(),
         Type::Map | Type::File | Type::Any => true,
@@ -126,7 +124,7 @@ fn compare_value(
     }
     match (ty, value) {
         (Type::Object, _) if !fields.is_empty() => compare_object(fields, value, path, out),
-        (Type::Array, Value::Array(elements)) => {
+        (Type::Array, Json::Array(elements)) => {
             if let Some(items) = items {
                 for element in elements {
                     let items_items = items.items.as_deref();
@@ -160,15 +158,15 @@ fn type_name(ty: Type) -> &'static str {
     }
 }
 
-fn kind_of(value: &Value) -> &'static str {
+fn kind_of(value: &Json) -> &'static str {
     match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(n) if n.is_f64() => "a fraction",
-        Value::Number(_) => "an integer",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
+        Json::Null => "null",
+        Json::Bool(_) => "a boolean",
+        Json::Float => "a fraction",
+        Json::Integer => "an integer",
+        Json::String(_) => "a string",
+        Json::Array(_) => "an array",
+        Json::Object(_) => "an object",
     }
 }
 

@@ -9,6 +9,7 @@ use super::doc;
 use super::ir::*;
 use super::names::{sanitize, Case, Scope};
 use crate::generate::Common;
+use crate::read::json::{self, Json};
 use crate::spec::{self, EnumValue, Spec, Type};
 
 /// Module names the emitter writes itself, so no resource may take them.
@@ -498,15 +499,16 @@ fn is_first_of_name(fields: &[spec::Field], f: &spec::Field) -> bool {
 
 /// The response example (valid JSON or not) has a non-empty `data`.
 fn example_has_data(spec: &Spec) -> bool {
-    let value = match crate::read::json::parse(&spec.examples.response) {
+    let value = match json::parse(&spec.examples.response) {
         Ok(value) => Some(value),
         Err((value, _)) => value,
     };
     value
-        .and_then(|v| v.get("data").cloned())
+        .as_ref()
+        .and_then(|v| v.get("data"))
         .is_some_and(|data| match data {
-            serde_json::Value::Null => false,
-            serde_json::Value::Object(map) => !map.is_empty(),
+            Json::Null => false,
+            Json::Object(object) => !object.is_empty(),
             _ => true,
         })
 }

@@ -18,7 +18,6 @@ use serde_json::{Map, Value};
 use super::ir::{BodyKind, Response};
 use super::lower::lower;
 use super::render::{file, ident};
-use crate::read::json;
 use crate::spec::Spec;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,13 +62,13 @@ pub fn cases(specs: &[Spec]) -> Vec<Case> {
             kind,
             input,
         };
-        if let Ok(body) = json::parse(&spec.examples.request_body) {
+        if let Ok(body) = serde_json::from_str::<Value>(&spec.examples.request_body) {
             out.push(case(Kind::Request, body));
         }
         if spec.response.download {
             continue;
         }
-        if let Ok(Value::Object(mut envelope)) = json::parse(&spec.examples.response) {
+        if let Ok(Value::Object(mut envelope)) = serde_json::from_str(&spec.examples.response) {
             if let Some(data) = envelope.remove("data") {
                 out.push(case(Kind::Response, data));
             }

@@ -10,8 +10,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 
+use super::json::{Json, Object};
 use crate::diag::Diagnostics;
 use crate::spec::{Field, Items, Type};
 
@@ -299,7 +299,7 @@ struct Frame<'v> {
     /// The container's objects in the example: one, or every element of an
     /// array (elements each show some of the fields); empty when the
     /// example does not have it.
-    example: Vec<&'v Map<String, Value>>,
+    example: Vec<&'v Object<'v>>,
     seen: HashSet<String>,
     /// The row its fields end before, when repetition tells.
     end: Option<usize>,
@@ -325,7 +325,7 @@ const MAX_DEPTH: usize = 24;
 /// example leaves some of its keys unseen, or nothing is known about it.
 pub fn nest_by_example(
     rows: Vec<(usize, Field)>,
-    example: Option<&Value>,
+    example: Option<&Json>,
     given: &TypeDict,
     types: &mut PageTypes,
     diags: &mut Diagnostics,
@@ -348,7 +348,7 @@ pub fn nest_by_example(
     }
     let mut frames = vec![Frame {
         field: Field::default(),
-        example: example.and_then(Value::as_object).into_iter().collect(),
+        example: example.and_then(Json::as_object).into_iter().collect(),
         seen: HashSet::default(),
         end: None,
         all_shown: true,
@@ -473,7 +473,7 @@ pub fn nest_by_example(
         if (field.ty == Type::Any || generic) && !example.is_empty() {
             let shown = frame.example.iter().find_map(|e| e.get(&name));
             field.ty = Type::Object;
-            if shown.is_some_and(Value::is_array) {
+            if shown.is_some_and(Json::is_array) {
                 field.ty = Type::Array;
                 field.items = Some(Box::new(Items {
                     ty: Type::Object,
@@ -657,10 +657,10 @@ fn close_frame(
 
 /// The objects an example value stands for: itself, or an array's object
 /// elements. An empty object shows nothing about the fields.
-fn objects_of<'v>(value: &'v Value, out: &mut Vec<&'v Map<String, Value>>) {
+fn objects_of<'v>(value: &'v Json<'v>, out: &mut Vec<&'v Object<'v>>) {
     match value {
-        Value::Object(map) if !map.is_empty() => out.push(map),
-        Value::Array(items) => items.iter().for_each(|item| objects_of(item, out)),
+        Json::Object(object) if !object.is_empty() => out.push(object),
+        Json::Array(items) => items.iter().for_each(|item| objects_of(item, out)),
         _ => {}
     }
 }
@@ -670,7 +670,7 @@ fn objects_of<'v>(value: &'v Value, out: &mut Vec<&'v Map<String, Value>>) {
 /// fields is an object, or an array of objects when the example shows a
 /// list. Rows typed `-`, `/` or `object` that the example shows as a list
 /// are lists.
-pub fn settle_untyped(fields: &mut [Field], example: Option<&Value>) {
+pub fn settle_untyped(fields: &mut [Field], example: Option<&Json>) {
     let mut objects = Vec::new();
     if let Some(example) = example {
         objects_of(example, &mut objects);
@@ -683,12 +683,12 @@ pub fn settle_untyped(fields: &mut [Field], example: Option<&Value>) {
         // `-` and `/` rows the example shows as a list (even an empty one).
         let generic_list = field.ty == Type::Object
             && field.type_name.is_empty()
-            && value.is_some_and(Value::is_array);
+            && value.is_some_and(Json::is_array);
         if field.type_name == UNTYPED || generic_list {
             field.type_name.clear();
             let nested = !field.fields.is_empty();
             match value {
-                Some(Value::Array(values)) => {
+                Some(Json::Array(values)) => {
                     let mut items = items_from_example(values);
                     if nested {
                         items.ty = Type::Object;
@@ -712,16 +712,16 @@ pub fn settle_untyped(fields: &mut [Field], example: Option<&Value>) {
 
 /// Adds the fields an example shows that the table does not list, in the
 /// objects the table does list (not in maps, nor in fields of other kinds).
-pub fn add_example_keys(fields: &mut Vec<Field>, example: Option<&Value>) {
+pub fn add_example_keys(fields: &mut Vec<Field>, example: Option<&Json>) {
     let mut objects = Vec::new();
     if let Some(example) = example {
         objects_of(example, &mut objects);
     }
     for object in &objects {
         for (name, value) in object.iter() {
-            if is_type_name(name) && !fields.iter().any(|f| &f.name == name) {
+            if is_type_name(name) && !fields.iter().any(|f| f.name == name) {
                 let mut field = Field {
-                    name: name.clone(),
+                    name: name.to_string(),
                     ..Field::default()
                 };
                 infer_into(&mut field, value);
@@ -730,7 +730,7 @@ pub fn add_example_keys(fields: &mut Vec<Field>, example: Option<&Value>) {
         }
     }
     for field in fields {
-        let values: Vec<&Value> = objects.iter().filter_map(|o| o.get(&field.name)).collect();
+        let values: Vec<&Json> = objects.iter().filter_map(|o| o.get(&field.name)).collect();
         let children = match (field.ty, field.items.as_deref_mut()) {
             (Type::Object, _) => &mut field.fields,
             (Type::Array, Some(items)) if items.ty == Type::Object => &mut items.fields,
@@ -823,14 +823,15 @@ pub fn fill_named_types(lists: &mut [&mut Vec<Field>]) {
 }
 
 /// Fields inferred from a JSON example (format B responses).
-pub fn fields_from_example(value: &Value) -> Vec<Field> {
-    let Some(map) = value.as_object() else {
+pub fn fields_from_example(value: &Json) -> Vec<Field> {
+    let Some(object) = value.as_object() else {
         return Vec::new();
     };
-    map.iter()
+    object
+        .iter()
         .map(|(name, v)| {
             let mut field = Field {
-                name: name.clone(),
+                name: name.to_string(),
                 ..Field::default()
             };
             infer_into(&mut field, v);
@@ -839,26 +840,26 @@ pub fn fields_from_example(value: &Value) -> Vec<Field> {
         .collect()
 }
 
-fn infer_into(field: &mut Field, value: &Value) {
+fn infer_into(field: &mut Field, value: &Json) {
     field.ty = kind_of(value);
     match value {
         // Keys that are not names (Chinese column titles, ids) are data:
         // the object is a map.
-        Value::Object(map) if !map.keys().all(|k| is_type_name(k)) => field.ty = Type::Map,
-        Value::Object(_) => field.fields = fields_from_example(value),
-        Value::Array(items) => field.items = Some(Box::new(items_from_example(items))),
+        Json::Object(object) if !object.keys().all(is_type_name) => field.ty = Type::Map,
+        Json::Object(_) => field.fields = fields_from_example(value),
+        Json::Array(items) => field.items = Some(Box::new(items_from_example(items))),
         _ => {}
     }
 }
 
-fn items_from_example(items: &[Value]) -> Items {
+fn items_from_example(items: &[Json]) -> Items {
     let mut out = Items::default();
     let Some(first) = items.iter().find(|v| !v.is_null()) else {
         return out;
     };
     out.ty = kind_of(first);
     match first {
-        Value::Object(_) => {
+        Json::Object(_) => {
             // Elements may each show some of the fields: take them all.
             for item in items {
                 for field in fields_from_example(item) {
@@ -868,28 +869,28 @@ fn items_from_example(items: &[Value]) -> Items {
                 }
             }
         }
-        Value::Array(inner) => out.items = Some(Box::new(items_from_example(inner))),
+        Json::Array(inner) => out.items = Some(Box::new(items_from_example(inner))),
         _ => {}
     }
     out
 }
 
-fn kind_of(value: &Value) -> Type {
+fn kind_of(value: &Json) -> Type {
     match value {
-        Value::Null => Type::Any,
-        Value::Bool(_) => Type::Boolean,
-        Value::Number(n) if n.is_f64() => Type::Number,
-        Value::Number(_) => Type::Integer,
-        Value::String(_) => Type::String,
-        Value::Array(_) => Type::Array,
-        Value::Object(_) => Type::Object,
+        Json::Null => Type::Any,
+        Json::Bool(_) => Type::Boolean,
+        Json::Float => Type::Number,
+        Json::Integer => Type::Integer,
+        Json::String(_) => Type::String,
+        Json::Array(_) => Type::Array,
+        Json::Object(_) => Type::Object,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::read::json::parse;
 
     fn field(name: &str, ty: &str) -> Field {
         let mut f = Field {
@@ -898,6 +899,10 @@ mod tests {
         };
         apply_type(&mut f, &parse_type(ty));
         f
+    }
+
+    fn example(text: &str) -> Json<'_> {
+        parse(text).expect("valid JSON")
     }
 
     fn shape(fields: &[Field]) -> String {
@@ -943,8 +948,10 @@ mod tests {
             field("enum_name", "string"),
             field("code", "string"),
         ];
-        let example = json!({"country": "x", "name": [{"lang": "zh", "value": "v"}],
-            "active": true, "type": {"enum_name": "a"}, "code": "c"});
+        let example = example(
+            r#"{"country": "x", "name": [{"lang": "zh", "value": "v"}],
+            "active": true, "type": {"enum_name": "a"}, "code": "c"}"#,
+        );
         let mut d = Diagnostics::new("p");
         let tree = nest_by_example(
             rows.into_iter().map(|f| (1, f)).collect(),
@@ -975,7 +982,8 @@ mod tests {
             field("region", "string"),
             field("size", "int"),
         ];
-        let example = json!({"info": {"name": {"first": "a"}, "phone": "1", "x": 1}, "size": 1});
+        let example =
+            example(r#"{"info": {"name": {"first": "a"}, "phone": "1", "x": 1}, "size": 1}"#);
         let mut d = Diagnostics::new("p");
         let tree = nest_by_example(
             rows.into_iter().map(|f| (1, f)).collect(),
@@ -1005,7 +1013,7 @@ mod tests {
         };
         let mut d = Diagnostics::new("p");
         let mut types = PageTypes::default();
-        let whole = json!({"member": {"name": "a", "email": "b"}, "note": "c"});
+        let whole = example(r#"{"member": {"name": "a", "email": "b"}, "note": "c"}"#);
         nest_by_example(rows(), Some(&whole), &TypeDict::new(), &mut types, &mut d);
         assert_eq!(types.learned["member_info"].len(), 2);
         assert!(types.used.is_empty());
@@ -1013,7 +1021,7 @@ mod tests {
         // The example shows `member` in part, and `note` outside: `email`
         // goes out with it (and `member` looks whole, with `name` only),
         // unless the dictionary has it in the type.
-        let part = json!({"member": {"name": "a"}, "note": "c"});
+        let part = example(r#"{"member": {"name": "a"}, "note": "c"}"#);
         let mut types = PageTypes::default();
         let tree = nest_by_example(rows(), Some(&part), &TypeDict::new(), &mut types, &mut d);
         assert_eq!(shape(&tree), "member(name) email note");
@@ -1071,7 +1079,7 @@ mod tests {
         let mut types = PageTypes::default();
         // The example shows the lists, not what is in them. Both phones run
         // on alike: by repetition, the address is a phone's.
-        let example = json!({"dependent": [], "contact": []});
+        let example = example(r#"{"dependent": [], "contact": []}"#);
         let tree = nest_by_example(
             rows.clone(),
             Some(&example),
@@ -1105,7 +1113,8 @@ mod tests {
             field("token", "string"),
             field("size", "int"),
         ];
-        let example = json!({"blocks": [{"kind": "a"}, {"image": {"token": "t"}}], "size": 1});
+        let example =
+            example(r#"{"blocks": [{"kind": "a"}, {"image": {"token": "t"}}], "size": 1}"#);
         let mut d = Diagnostics::new("p");
         let tree = nest_by_example(
             rows.into_iter().map(|f| (1, f)).collect(),
@@ -1129,7 +1138,7 @@ mod tests {
         let mut fields = vec![untyped("more"), list, untyped("note")];
         settle_untyped(
             &mut fields,
-            Some(&json!({"more": true, "list": [{"id": 7}]})),
+            Some(&example(r#"{"more": true, "list": [{"id": 7}]}"#)),
         );
         assert_eq!(fields[0].ty, Type::Boolean);
         assert_eq!(fields[1].ty, Type::Array);
@@ -1158,7 +1167,9 @@ mod tests {
 
     #[test]
     fn infers_from_example() {
-        let tree = fields_from_example(&json!({"a": {"b": [{"c": 1.5}, {"d": true}]}, "e": 1}));
+        let tree = fields_from_example(&example(
+            r#"{"a": {"b": [{"c": 1.5}, {"d": true}]}, "e": 1}"#,
+        ));
         assert_eq!(shape(&tree), "a(b(c d)) e");
         assert_eq!(tree[1].ty, Type::Integer);
     }

@@ -3,8 +3,217 @@
 //! comments, trailing commas, missing commas, invalid escapes (`"^\d{9}$"`),
 //! single-quoted strings, bare words and `...` placeholders, and says what
 //! it forgave.
+//!
+//! Examples are read into [`Json`], not `serde_json::Value`: the reader only
+//! looks keys up and asks what kind a value is, and a value whose strings
+//! borrow from the example, in objects that are plain lists, is much
+//! cheaper to build and drop than one of hashed maps of owned strings.
 
-use serde_json::{Map, Number, Value};
+use std::borrow::Cow;
+use std::fmt;
+
+use rustc_hash::FxHashMap;
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+
+/// A JSON value read from an example. Numbers keep only their kind, as
+/// serde_json tells it: an integer fits `u64` or `i64`; every other number
+/// (`1.0`, `1e3`, `-0`, beyond 64 bits) is a float.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Json<'a> {
+    Null,
+    Bool(bool),
+    Integer,
+    Float,
+    String(Cow<'a, str>),
+    Array(Vec<Json<'a>>),
+    Object(Object<'a>),
+}
+
+/// A JSON object's members in the order written. A key written twice keeps
+/// its first place and its last value, as serde_json's `preserve_order`
+/// map does.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Object<'a>(Vec<(Cow<'a, str>, Json<'a>)>);
+
+impl<'a> Json<'a> {
+    /// The member `key` of an object; `None` for other values.
+    pub fn get(&self, key: &str) -> Option<&Json<'a>> {
+        self.as_object()?.get(key)
+    }
+
+    pub fn as_object(&self) -> Option<&Object<'a>> {
+        match self {
+            Json::Object(object) => Some(object),
+            _ => None,
+        }
+    }
+
+    pub fn is_object(&self) -> bool {
+        matches!(self, Json::Object(_))
+    }
+
+    pub fn is_array(&self) -> bool {
+        matches!(self, Json::Array(_))
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self, Json::Null)
+    }
+}
+
+impl<'a> Object<'a> {
+    pub fn get(&self, key: &str) -> Option<&Json<'a>> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Json<'a>)> {
+        self.0.iter().map(|(k, v)| (k.as_ref(), v))
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|(k, _)| k.as_ref())
+    }
+}
+
+/// An object read member by member. A key written twice keeps its first
+/// place and its last value. Objects in examples are small, and a search of
+/// the list is as quick as hashing; a large one (hostile input) gets an
+/// index, so that reading it stays linear.
+#[derive(Default)]
+struct ObjectBuilder<'a> {
+    members: Vec<(Cow<'a, str>, Json<'a>)>,
+    index: Option<FxHashMap<Cow<'a, str>, usize>>,
+}
+
+impl<'a> ObjectBuilder<'a> {
+    const SEARCHED: usize = 32;
+
+    fn insert(&mut self, key: Cow<'a, str>, value: Json<'a>) {
+        if self.members.len() < Self::SEARCHED {
+            match self.members.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, old)) => *old = value,
+                None => self.members.push((key, value)),
+            }
+            return;
+        }
+        let members = &self.members;
+        let index = self.index.get_or_insert_with(|| {
+            members
+                .iter()
+                .enumerate()
+                .map(|(i, (k, _))| (k.clone(), i))
+                .collect()
+        });
+        match index.get(&key) {
+            Some(&at) => self.members[at].1 = value,
+            None => {
+                index.insert(key.clone(), self.members.len());
+                self.members.push((key, value));
+            }
+        }
+    }
+
+    fn finish(self) -> Json<'a> {
+        Json::Object(Object(self.members))
+    }
+}
+
+/// Valid JSON is read by serde_json itself, so what is valid, and what a
+/// number is, are exactly as serde_json has them.
+impl<'de> Deserialize<'de> for Json<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(JsonVisitor)
+    }
+}
+
+struct JsonVisitor;
+
+impl<'de> Visitor<'de> for JsonVisitor {
+    type Value = Json<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Json<'de>, E> {
+        Ok(Json::Null)
+    }
+
+    fn visit_bool<E: de::Error>(self, b: bool) -> Result<Json<'de>, E> {
+        Ok(Json::Bool(b))
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Json<'de>, E> {
+        Ok(Json::Integer)
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Json<'de>, E> {
+        Ok(Json::Integer)
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Json<'de>, E> {
+        Ok(Json::Float)
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<Json<'de>, E> {
+        Ok(Json::String(Cow::Borrowed(s)))
+    }
+
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Json<'de>, E> {
+        Ok(Json::String(Cow::Owned(s.to_owned())))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Json<'de>, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Json::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json<'de>, A::Error> {
+        let mut object = ObjectBuilder::default();
+        while let Some(Key(key)) = map.next_key()? {
+            object.insert(key, map.next_value()?);
+        }
+        Ok(object.finish())
+    }
+}
+
+/// An object's key, borrowed from the text when it has no escapes.
+struct Key<'a>(Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+struct KeyVisitor;
+
+impl<'de> Visitor<'de> for KeyVisitor {
+    type Value = Key<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object key")
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<Key<'de>, E> {
+        Ok(Key(Cow::Borrowed(s)))
+    }
+
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Key<'de>, E> {
+        Ok(Key(Cow::Owned(s.to_owned())))
+    }
+}
 
 /// A problem the lenient reader forgave, at a 0-based line and 1-based
 /// column (in characters) of the example.
@@ -17,8 +226,8 @@ pub struct Forgiven {
 
 /// Reads `text` as JSON. `Ok` when it is valid JSON; `Err` with the value it
 /// read leniently (if any) and what it forgave.
-pub fn parse(text: &str) -> Result<Value, (Option<Value>, Vec<Forgiven>)> {
-    match serde_json::from_str::<Value>(text) {
+pub fn parse(text: &str) -> Result<Json<'_>, (Option<Json<'_>>, Vec<Forgiven>)> {
+    match serde_json::from_str::<Json>(text) {
         Ok(value) => Ok(value),
         Err(strict) => {
             let mut reader = Lenient {
@@ -55,7 +264,7 @@ struct Lenient<'a> {
     depth: usize,
 }
 
-impl Lenient<'_> {
+impl<'a> Lenient<'a> {
     fn forgive(&mut self, message: impl Into<String>) {
         let before = &self.bytes[..self.pos.min(self.bytes.len())];
         let line = before.iter().filter(|&&b| b == b'\n').count();
@@ -110,7 +319,7 @@ impl Lenient<'_> {
         }
     }
 
-    fn document(&mut self) -> Option<Value> {
+    fn document(&mut self) -> Option<Json<'a>> {
         self.skip_space();
         let value = self.value();
         self.skip_space();
@@ -120,18 +329,18 @@ impl Lenient<'_> {
         value
     }
 
-    fn value(&mut self) -> Option<Value> {
+    fn value(&mut self) -> Option<Json<'a>> {
         self.skip_space();
         match self.peek()? {
             b'{' => self.nested(Self::object),
             b'[' => self.nested(Self::array),
-            b'"' | b'\'' => Some(Value::String(self.string())),
+            b'"' | b'\'' => Some(Json::String(self.string())),
             b'-' | b'+' | b'0'..=b'9' => Some(self.number()),
             _ => self.word(),
         }
     }
 
-    fn nested(&mut self, read: fn(&mut Self) -> Value) -> Option<Value> {
+    fn nested(&mut self, read: fn(&mut Self) -> Json<'a>) -> Option<Json<'a>> {
         if self.depth >= MAX_DEPTH {
             self.forgive("nesting too deep");
             self.pos = self.bytes.len();
@@ -183,9 +392,9 @@ impl Lenient<'_> {
         }
     }
 
-    fn object(&mut self) -> Value {
+    fn object(&mut self) -> Json<'a> {
         self.pos += 1;
-        let mut map = Map::new();
+        let mut object = ObjectBuilder::default();
         while self.next_member(b'}', "object") {
             let key = match self.peek() {
                 Some(b'"') | Some(b'\'') => self.string(),
@@ -202,7 +411,7 @@ impl Lenient<'_> {
                         continue;
                     }
                     self.forgive("unquoted key");
-                    self.text[start..self.pos].to_string()
+                    Cow::Borrowed(&self.text[start..self.pos])
                 }
             };
             self.skip_space();
@@ -211,22 +420,22 @@ impl Lenient<'_> {
             } else {
                 self.forgive("missing colon");
             }
-            let value = self.value().unwrap_or(Value::Null);
+            let value = self.value().unwrap_or(Json::Null);
             if key != "..." {
-                map.insert(key, value);
+                object.insert(key, value);
             }
             self.after_member(b'}');
         }
-        Value::Object(map)
+        object.finish()
     }
 
-    fn array(&mut self) -> Value {
+    fn array(&mut self) -> Json<'a> {
         self.pos += 1;
         let mut items = Vec::new();
         while self.next_member(b']', "array") {
             let before = self.pos;
             match self.value() {
-                Some(Value::String(s)) if s == "..." || s == "…" => {}
+                Some(Json::String(s)) if s == "..." || s == "…" => {}
                 Some(v) => items.push(v),
                 None if self.pos == before => {
                     self.forgive("unexpected character in array");
@@ -236,10 +445,11 @@ impl Lenient<'_> {
             }
             self.after_member(b']');
         }
-        Value::Array(items)
+        Json::Array(items)
     }
 
-    fn string(&mut self) -> String {
+    /// A quoted string, borrowed from the text unless it has escapes.
+    fn string(&mut self) -> Cow<'a, str> {
         let quote = self.bytes[self.pos];
         if quote == b'\'' {
             self.forgive("single-quoted string");
@@ -249,9 +459,9 @@ impl Lenient<'_> {
         let mut start = self.pos;
         while let Some(b) = self.peek() {
             if b == quote {
-                out.push_str(&self.text[start..self.pos]);
+                let rest = &self.text[start..self.pos];
                 self.pos += 1;
-                return out;
+                return joined(out, rest);
             }
             if b == b'\n' {
                 self.forgive("line break in string");
@@ -266,8 +476,7 @@ impl Lenient<'_> {
             self.pos += 1;
         }
         self.forgive("unclosed string");
-        out.push_str(&self.text[start..]);
-        out
+        joined(out, &self.text[start..])
     }
 
     fn escape(&mut self, out: &mut String) {
@@ -305,7 +514,7 @@ impl Lenient<'_> {
         out.push('\\');
     }
 
-    fn number(&mut self) -> Value {
+    fn number(&mut self) -> Json<'a> {
         let start = self.pos;
         if self.peek() == Some(b'+') {
             self.forgive("number with a plus sign");
@@ -318,23 +527,18 @@ impl Lenient<'_> {
             self.pos += 1;
         }
         let digits = self.text[start..self.pos].trim_start_matches('+');
-        if let Ok(n) = digits.parse::<i64>() {
-            return Value::Number(n.into());
-        }
-        if let Ok(n) = digits.parse::<u64>() {
-            return Value::Number(n.into());
-        }
-        match digits.parse::<f64>().ok().and_then(Number::from_f64) {
-            Some(n) => Value::Number(n),
-            None => {
-                self.forgive("malformed number");
-                Value::String(digits.to_string())
-            }
+        if digits.parse::<i64>().is_ok() || digits.parse::<u64>().is_ok() {
+            Json::Integer
+        } else if digits.parse::<f64>().is_ok_and(f64::is_finite) {
+            Json::Float
+        } else {
+            self.forgive("malformed number");
+            Json::String(Cow::Borrowed(digits))
         }
     }
 
     /// `true`, `false`, `null`, or a bare word the writer left unquoted.
-    fn word(&mut self) -> Option<Value> {
+    fn word(&mut self) -> Option<Json<'a>> {
         let start = self.pos;
         while self.peek().is_some_and(|b| {
             !matches!(
@@ -346,29 +550,141 @@ impl Lenient<'_> {
         }
         let word = self.text[start..self.pos].trim();
         match word {
-            "true" => Some(Value::Bool(true)),
-            "false" => Some(Value::Bool(false)),
-            "null" => Some(Value::Null),
+            "true" => Some(Json::Bool(true)),
+            "false" => Some(Json::Bool(false)),
+            "null" => Some(Json::Null),
             "" => None,
-            "..." | "…" => Some(Value::String(word.to_string())),
+            "..." | "…" => Some(Json::String(Cow::Borrowed(word))),
             _ => {
                 self.forgive("unquoted value");
-                Some(Value::String(word.to_string()))
+                Some(Json::String(Cow::Borrowed(word)))
             }
         }
     }
 }
 
+/// A string read in pieces: `out` (the pieces before an escape, if there
+/// was one) and the rest.
+fn joined<'a>(mut out: String, rest: &'a str) -> Cow<'a, str> {
+    if out.is_empty() {
+        return Cow::Borrowed(rest);
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{json, Value};
+
+    /// Whether `json` is what serde_json reads as `value`: the same kinds,
+    /// numbers alike integer or float, equal strings, keys in order.
+    fn agrees(json: &Json, value: &Value) -> bool {
+        match (json, value) {
+            (Json::Null, Value::Null) => true,
+            (Json::Bool(a), Value::Bool(b)) => a == b,
+            (Json::Integer, Value::Number(n)) => !n.is_f64(),
+            (Json::Float, Value::Number(n)) => n.is_f64(),
+            (Json::String(a), Value::String(b)) => a == b,
+            (Json::Array(a), Value::Array(b)) => {
+                a.len() == b.len() && a.iter().zip(b).all(|(a, b)| agrees(a, b))
+            }
+            (Json::Object(a), Value::Object(b)) => {
+                a.0.len() == b.len()
+                    && a.iter()
+                        .zip(b)
+                        .all(|((ka, va), (kb, vb))| ka == kb && agrees(va, vb))
+            }
+            _ => false,
+        }
+    }
 
     #[test]
     fn valid_json_is_strict() {
+        let value = parse(r#"{"a": [1, 2.5, "x"]}"#).unwrap();
+        assert!(agrees(&value, &json!({"a": [1, 2.5, "x"]})), "{value:?}");
+    }
+
+    #[test]
+    fn valid_json_reads_as_serde_json_reads_it() {
+        for text in [
+            r#"{"a": [1, 2.5, "x"], "b": {"c": null, "d": true}}"#,
+            // What a number is decides `integer` or `number` in specs.
+            "[0, -1, 1.0, 1e3, 1E-3, -0, -0.0, 18446744073709551615, 18446744073709551616]",
+            "[-9223372036854775808, -9223372036854775809, 1e-400]",
+            // A key written twice keeps its place and takes the last value.
+            r#"{"k": 1, "j": 2, "k": "again"}"#,
+            r#"["\ud83d\ude00", "a\"b\\c\/\n", "\u00e9"]"#,
+            // Placeholders only the lenient reader drops.
+            r#"{"...": 1, "list": ["...", "…"]}"#,
+            "  [] ",
+        ] {
+            let strict: Value = serde_json::from_str(text).unwrap();
+            let value = parse(text).unwrap();
+            assert!(agrees(&value, &strict), "{text}: {value:?}");
+        }
+        // Keys written twice in an object large enough to be indexed, before
+        // and after the index is built, in valid and lenient JSON.
+        let keys: Vec<String> = (0..100)
+            .chain([3, 50, 99])
+            .map(|i| format!("\"k{i}\": {i}"))
+            .collect();
+        let text = format!("{{{}}}", keys.join(", "));
+        let strict: Value = serde_json::from_str(&text).unwrap();
+        assert!(agrees(&parse(&text).unwrap(), &strict));
+        let trailing_comma = format!("{{{},}}", keys.join(", "));
+        let (lenient, _) = parse(&trailing_comma).unwrap_err();
+        assert!(agrees(&lenient.unwrap(), &strict));
+    }
+
+    #[test]
+    fn strings_borrow_unless_escaped() {
+        let value = parse(r#"{"plain": "text", "esc\naped": "a\tb"}"#).unwrap();
+        let Json::Object(object) = &value else {
+            panic!("{value:?}")
+        };
+        let [(plain, text), (escaped, tab)] = object.0.as_slice() else {
+            panic!("{value:?}")
+        };
+        assert!(matches!(plain, Cow::Borrowed("plain")));
+        assert!(matches!(text, Json::String(Cow::Borrowed("text"))));
+        assert!(matches!(escaped, Cow::Owned(k) if k == "esc\naped"));
+        assert!(matches!(tab, Json::String(Cow::Owned(s)) if s == "a\tb"));
+    }
+
+    #[test]
+    fn what_serde_json_rejects_is_not_valid() {
+        for text in [
+            "[01]",
+            "[1,]",
+            r#"["\ud800"]"#,
+            "[1e400]",
+            "{} x",
+            "[\"\t\"]",
+        ] {
+            assert!(parse(text).is_err(), "{text}");
+        }
+        // serde_json's own nesting limit.
+        for depth in [126, 127, 128, 129] {
+            let deep = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+            let valid = serde_json::from_str::<Value>(&deep).is_ok();
+            assert_eq!(parse(&deep).is_ok(), valid, "{depth}");
+        }
+    }
+
+    #[test]
+    fn strict_reason_when_nothing_was_forgiven() {
+        // The lenient reader reads `01` as 1; serde_json does not.
+        let (value, forgiven) = parse("[01]").unwrap_err();
+        assert!(agrees(&value.unwrap(), &json!([1])));
         assert_eq!(
-            parse(r#"{"a": [1, 2.5, "x"]}"#),
-            Ok(json!({"a": [1, 2.5, "x"]}))
+            forgiven,
+            [Forgiven {
+                line: 0,
+                column: 3,
+                message: "invalid number at line 1 column 3".into(),
+            }]
         );
     }
 
@@ -378,9 +694,13 @@ mod tests {
             "{\n  \"rule\": \"^\\d{9}$\", // a comment\n  \"list\": [1, 2,],\n  \"o\": {\"a\": 1,},\n  \"more\": ...\n}",
         )
         .unwrap_err();
-        assert_eq!(
-            value,
-            Some(json!({"rule": "^\\d{9}$", "list": [1, 2], "o": {"a": 1}, "more": "..."}))
+        let value = value.unwrap();
+        assert!(
+            agrees(
+                &value,
+                &json!({"rule": "^\\d{9}$", "list": [1, 2], "o": {"a": 1}, "more": "..."})
+            ),
+            "{value:?}"
         );
         let messages: Vec<_> = forgiven
             .iter()
@@ -389,6 +709,17 @@ mod tests {
         assert!(messages.contains(&(1, "invalid escape")), "{messages:?}");
         assert!(messages.contains(&(1, "comment")));
         assert!(messages.contains(&(2, "trailing comma")));
+    }
+
+    #[test]
+    fn lenient_numbers_and_placeholders() {
+        let (value, _) = parse("[+1, -0, 2.5, 1e999, ..., \"...\", 3,]").unwrap_err();
+        let value = value.unwrap();
+        // `1e999` is no number: kept as the text written.
+        assert!(agrees(&value, &json!([1, 0, 2.5, "1e999", 3])), "{value:?}");
+        let (value, _) = parse("{\"a\": 1, \"a\": 2.5, \"...\": 3, b: x,}").unwrap_err();
+        let value = value.unwrap();
+        assert!(agrees(&value, &json!({"a": 2.5, "b": "x"})), "{value:?}");
     }
 
     #[test]

@@ -13,7 +13,6 @@ mod types;
 use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 use crate::diag::{Defect, Diagnostic, Diagnostics};
 use crate::mojibake;
@@ -21,6 +20,7 @@ use crate::page::{BlockKind, Inline, Page, Row, Table};
 use crate::spec::{AccessToken, ErrorCode, Field, Format, Source, Spec, Type};
 use fields::{apply_type, fields_from_example, nest_by_depth, nest_by_example, parse_type};
 pub use fields::{PageTypes, TypeDict};
+use json::Json;
 use types::TypeTree;
 
 /// What a page turned out to be.
@@ -268,8 +268,8 @@ impl Reader<'_> {
         let mut intro: Vec<String> = Vec::new();
         let mut response_rows: Vec<RawRow> = Vec::new();
         let mut body_rows: Vec<RawRow> = Vec::new();
-        let mut response_example: Option<(usize, Value)> = None;
-        let mut body_example: Option<(usize, Value)> = None;
+        let mut response_example: Option<(usize, Json)> = None;
+        let mut body_example: Option<(usize, Json)> = None;
         let mut samples: Vec<&str> = Vec::new();
         let mut response_text = String::new();
         for block in &page.blocks {
@@ -507,9 +507,9 @@ impl Reader<'_> {
                                 ..Field::default()
                             };
                             if let Some(value) =
-                                embedded_json(text.plain()).and_then(|v| v.get(name).cloned())
+                                embedded_json(text.plain()).and_then(|v| v.get(name).map(json_kind))
                             {
-                                apply_type(&mut field, &parse_type(json_kind(&value)));
+                                apply_type(&mut field, &parse_type(value));
                             }
                             (r.line, r.level.unwrap_or(1).saturating_sub(1), field)
                         })
@@ -885,7 +885,7 @@ impl Reader<'_> {
         rows.into_iter().map(|r| r.field).collect()
     }
 
-    fn nest(&mut self, rows: Vec<RawRow>, example: Option<&Value>) -> Vec<Field> {
+    fn nest(&mut self, rows: Vec<RawRow>, example: Option<&Json>) -> Vec<Field> {
         if rows.iter().any(|r| r.depth.is_some()) {
             let rows = rows
                 .into_iter()
@@ -990,7 +990,7 @@ impl Reader<'_> {
         }
     }
 
-    fn example(&mut self, line: usize, text: &str) -> Option<Value> {
+    fn example<'t>(&mut self, line: usize, text: &'t str) -> Option<Json<'t>> {
         match json::parse(text) {
             Ok(value) => Some(value),
             Err((value, forgiven)) => {
@@ -1132,7 +1132,7 @@ fn envelope_member(item: &crate::page::ListItem) -> Option<Field> {
 }
 
 /// The JSON object a description shows (`{ "field_violations": [...] }`).
-fn embedded_json(text: &str) -> Option<Value> {
+fn embedded_json(text: &str) -> Option<Json<'_>> {
     let start = text.find('{')?;
     let end = text.rfind('}')?;
     let snippet = text.get(start..=end)?;
@@ -1143,14 +1143,14 @@ fn embedded_json(text: &str) -> Option<Value> {
 }
 
 /// A type cell for the kind of an example value.
-fn json_kind(value: &Value) -> &'static str {
+fn json_kind(value: &Json) -> &'static str {
     match value {
-        Value::Array(items) if items.first().is_some_and(Value::is_object) => "object[]",
-        Value::Array(_) => "string[]",
-        Value::Object(_) => "object",
-        Value::Bool(_) => "boolean",
-        Value::Number(n) if n.is_f64() => "number",
-        Value::Number(_) => "integer",
+        Json::Array(items) if items.first().is_some_and(Json::is_object) => "object[]",
+        Json::Array(_) => "string[]",
+        Json::Object(_) => "object",
+        Json::Bool(_) => "boolean",
+        Json::Float => "number",
+        Json::Integer => "integer",
         _ => "string",
     }
 }
@@ -1185,18 +1185,18 @@ fn data_fields(mut fields: Vec<Field>) -> Vec<Field> {
 }
 
 /// Objects a table lists without their fields take them from the example.
-fn fill_from_example(fields: &mut [Field], example: &Value) {
+fn fill_from_example(fields: &mut [Field], example: &Json) {
     for field in fields {
         let Some(value) = example.get(&field.name) else {
             continue;
         };
         let (children, item_value) = match (&mut field.items, value) {
-            (Some(items), Value::Array(values))
+            (Some(items), Json::Array(values))
                 if items.ty == Type::Object || items.ty == Type::Any =>
             {
                 (&mut items.fields, values.iter().find(|v| v.is_object()))
             }
-            (None, Value::Object(_)) if matches!(field.ty, Type::Object) => {
+            (None, Json::Object(_)) if matches!(field.ty, Type::Object) => {
                 (&mut field.fields, Some(value))
             }
             _ => continue,
