@@ -26,6 +26,14 @@ enum Part {
 }
 
 pub fn describe(markdown: &str, keywords: &Keywords) -> Described {
+    // Most cells are one line of prose, with no marker.
+    let trimmed = markdown.trim();
+    if !trimmed.contains('\n') && !trimmed.starts_with("**") {
+        return Described {
+            description: trimmed.to_string(),
+            ..Described::default()
+        };
+    }
     let mut out = Described::default();
     let mut prose: Vec<&str> = Vec::new();
     let mut constraints: Vec<String> = Vec::new();
@@ -49,7 +57,7 @@ pub fn describe(markdown: &str, keywords: &Keywords) -> Described {
             }
             if is_any(marker, &["可选值有", "可能值有", "可选值"]) {
                 part = Part::Enum;
-                out.enum_values.extend(enum_items(rest));
+                enum_items(rest, &mut out.enum_values);
                 continue;
             }
             if is_any(marker, &["数据校验规则"]) {
@@ -61,7 +69,7 @@ pub fn describe(markdown: &str, keywords: &Keywords) -> Described {
             }
         }
         match part {
-            Part::Enum if line.starts_with("- ") => out.enum_values.extend(enum_items(line)),
+            Part::Enum if line.starts_with("- ") => enum_items(line, &mut out.enum_values),
             Part::Constraints if line.starts_with("- ") => {
                 constraints.push(line[2..].replace('`', "").trim().to_string())
             }
@@ -88,44 +96,54 @@ fn split_marker(line: &str) -> Option<(&str, &str)> {
     Some((marker, rest))
 }
 
-/// One or more `- value：description` items on a line.
-fn enum_items(line: &str) -> Vec<EnumValue> {
+/// One or more `- value：description` items on a line, added to `out`.
+fn enum_items(line: &str, out: &mut Vec<EnumValue>) {
     let line = line.trim();
-    if line.is_empty() {
-        return Vec::new();
-    }
-    // Format C runs the items together: ``- `a`: x - `b`: y``.
-    let (quoted, pieces): (bool, Vec<&str>) = match line.strip_prefix("- `") {
-        Some(rest) => (true, rest.split(" - `").collect()),
-        None => (false, vec![line.strip_prefix("- ").unwrap_or(line)]),
-    };
-    pieces
-        .into_iter()
-        .filter_map(|piece| {
-            let piece = piece.trim();
-            let (value, description) = match quoted.then_some(piece) {
-                Some(rest) => match rest.find('`') {
-                    Some(end) => (
-                        &rest[..end],
-                        rest[end + 1..].trim_start_matches([':', '：', ' ']),
-                    ),
-                    None => (rest, ""),
-                },
-                None => match piece.find(['：', ':']) {
-                    Some(at) => {
-                        let colon = piece[at..].chars().next().map_or(1, char::len_utf8);
-                        (&piece[..at], &piece[at + colon..])
-                    }
-                    None => (piece, ""),
-                },
-            };
-            let value = value.trim().trim_matches('"');
-            (!value.is_empty()).then(|| EnumValue {
+    let mut push = |value: &str, description: &str| {
+        let value = value.trim().trim_matches('"');
+        if !value.is_empty() {
+            out.push(EnumValue {
                 value: value.to_string(),
                 description: description.trim().to_string(),
-            })
-        })
-        .collect()
+            });
+        }
+    };
+    // Format C runs the items together: ``- `a`: x - `b`: y``.
+    if let Some(rest) = line.strip_prefix("- `") {
+        for piece in rest.split(" - `") {
+            let piece = piece.trim();
+            match piece.split_once('`') {
+                Some((value, description)) => {
+                    push(value, description.trim_start_matches([':', '：', ' ']))
+                }
+                None => push(piece, ""),
+            }
+        }
+        return;
+    }
+    let piece = line.strip_prefix("- ").unwrap_or(line).trim();
+    match colon(piece) {
+        Some((at, width)) => push(&piece[..at], &piece[at + width..]),
+        None => push(piece, ""),
+    }
+}
+
+/// The first colon, ASCII or full-width, and its width in bytes.
+fn colon(text: &str) -> Option<(usize, usize)> {
+    // `：` is EF BC 9A: look for its lead byte and `:` at once.
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(at) = memchr::memchr2(b':', 0xEF, &bytes[from..]) {
+        let at = from + at;
+        if bytes[at] == b':' {
+            return Some((at, 1));
+        }
+        if bytes[at..].starts_with("：".as_bytes()) {
+            return Some((at, 3));
+        }
+        from = at + 1;
+    }
+    None
 }
 
 fn unquote(s: &str) -> &str {
