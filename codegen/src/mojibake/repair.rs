@@ -5,6 +5,7 @@
 //! in context rather than one character at a time.
 
 use rustc_hash::FxHashMap as HashMap;
+use std::collections::hash_map::Entry;
 
 use super::model::{is_ideograph, key, LanguageModel, NGrams, MAX_WORD, ORDER};
 use super::slots::{slots, Slot};
@@ -86,6 +87,7 @@ fn resolve(slots: &[Slot], choice: &mut [char], scorer: &mut Scorer) {
         Slot::Fixed(c) => is_ideograph(*c),
         Slot::Broken(_) => true,
     };
+    let mut search = Search::default();
     let mut start = 0;
     while start < slots.len() {
         if !in_run(&slots[start]) {
@@ -107,7 +109,14 @@ fn resolve(slots: &[Slot], choice: &mut [char], scorer: &mut Scorer) {
                 .collect();
             let brackets = Brackets::around(choice, slots, start, end);
             let framed = framed(choice, slots, start, end);
-            let best = scorer.best_run(&slots[start..end], left, &right, &brackets, &framed);
+            let best = scorer.best_run(
+                &mut search,
+                &slots[start..end],
+                left,
+                &right,
+                &brackets,
+                &framed,
+            );
             choice[start..end].copy_from_slice(&best);
         }
         start = end;
@@ -203,6 +212,21 @@ fn word_key(word: &[char]) -> Option<u64> {
 /// Positions whose readings are open at once: the one the search is at
 /// and as many ahead as the longest word reaches.
 const OPEN: usize = MAX_WORD + 1;
+
+/// The buffers of [`Scorer::best_run`], kept from one run of a page to the
+/// next so that each run does not grow its tables from nothing again.
+#[derive(Default)]
+struct Search {
+    open: [Open; OPEN],
+    /// Per position, where its beam starts in `trail`: how each kept
+    /// reading was reached, all the backtrace needs.
+    trail: Vec<Option<Back>>,
+    trail_starts: Vec<usize>,
+    beam: Vec<Kept>,
+    /// The scores of the text after the run, by the picks a reading ends
+    /// with.
+    tails: HashMap<PickKey, [f64; ORDER - 1]>,
+}
 
 /// A reading in the beam of the position being extended, with what the
 /// n-grams know of its history (shared by every word that follows it).
@@ -318,6 +342,7 @@ impl Scorer<'_> {
     /// whether a 在… frame is open before it.
     fn best_run(
         &mut self,
+        search: &mut Search,
         run: &[Slot],
         left: &[char],
         right: &[char],
@@ -359,13 +384,20 @@ impl Scorer<'_> {
         if n == 0 {
             return out;
         }
-        let mut open: [Open; OPEN] = std::array::from_fn(|_| Open::default());
-        // Per position, where its beam starts in `trail`: how each kept
-        // reading was reached, all the backtrace needs.
-        let mut trail: Vec<Option<Back>> = Vec::new();
-        let mut trail_starts: Vec<usize> = Vec::with_capacity(n);
-        let mut beam: Vec<Kept> = Vec::with_capacity(BEAM);
-        let mut tails: HashMap<PickKey, [f64; ORDER - 1]> = HashMap::default();
+        let Search {
+            open,
+            trail,
+            trail_starts,
+            beam,
+            tails,
+        } = search;
+        for open in open.iter_mut() {
+            open.states.clear();
+            open.index.clear();
+        }
+        trail.clear();
+        trail_starts.clear();
+        tails.clear();
         let mut history = History::default();
         for &c in left {
             history.push(c);
@@ -469,14 +501,14 @@ impl Scorer<'_> {
                             picks,
                         };
                         let open = &mut open[target];
-                        match open.index.get(&keep) {
-                            Some(&i) if open.states[i].score >= score => {}
-                            Some(&i) => {
-                                open.states[i].score = score;
-                                open.states[i].back = Some(back);
+                        match open.index.entry(keep) {
+                            Entry::Occupied(i) if open.states[*i.get()].score >= score => {}
+                            Entry::Occupied(i) => {
+                                open.states[*i.get()].score = score;
+                                open.states[*i.get()].back = Some(back);
                             }
-                            None => {
-                                open.index.insert(keep, open.states.len());
+                            Entry::Vacant(slot) => {
+                                slot.insert(open.states.len());
                                 open.states.push(State {
                                     picks: keep,
                                     history,
