@@ -222,17 +222,15 @@ struct Search {
     /// reading was reached, all the backtrace needs.
     trail: Vec<Option<Back>>,
     trail_starts: Vec<usize>,
-    beam: Vec<Kept>,
+    /// The readings of the position being extended.
+    beam: Vec<State>,
+    /// [`Scorer::char_logp`] of each candidate of that position after each
+    /// reading of the beam, by reading then candidate: every word starting
+    /// there starts with one of them, so each is computed once.
+    firsts: Vec<f64>,
     /// The scores of the text after the run, by the picks a reading ends
     /// with.
     tails: HashMap<PickKey, [f64; ORDER - 1]>,
-}
-
-/// A reading in the beam of the position being extended, with what the
-/// n-grams know of its history (shared by every word that follows it).
-struct Kept {
-    state: State,
-    context: Context,
 }
 
 impl Scorer<'_> {
@@ -389,6 +387,7 @@ impl Scorer<'_> {
             trail,
             trail_starts,
             beam,
+            firsts,
             tails,
         } = search;
         for open in open.iter_mut() {
@@ -409,26 +408,32 @@ impl Scorer<'_> {
             back: None,
         });
         for p in 0..n {
+            // The position's readings become the beam, and the beam's
+            // emptied buffer the position's, for a later one to fill.
             let here = &mut open[p % OPEN];
-            let mut states = std::mem::take(&mut here.states);
             here.index.clear();
+            beam.clear();
+            std::mem::swap(beam, &mut here.states);
             let order =
                 |a: &State, b: &State| b.score.total_cmp(&a.score).then(a.picks.cmp(&b.picks));
             // Picks differ between readings of one position, so the order
             // is total and the best BEAM need no full sort.
-            if states.len() > BEAM {
-                states.select_nth_unstable_by(BEAM - 1, order);
-                states.truncate(BEAM);
+            if beam.len() > BEAM {
+                beam.select_nth_unstable_by(BEAM - 1, order);
+                beam.truncate(BEAM);
             }
-            states.sort_unstable_by(order);
+            beam.sort_unstable_by(order);
             trail_starts.push(trail.len());
-            beam.clear();
-            for mut state in states.drain(..) {
-                trail.push(state.back.take());
-                let context = self.context(state.history.chars());
-                beam.push(Kept { state, context });
+            trail.extend(beam.iter_mut().map(|state| state.back.take()));
+            firsts.clear();
+            for state in beam.iter() {
+                let history = state.history.chars();
+                let context = self.context(history);
+                for c in &candidates[p] {
+                    firsts.push(self.char_logp(&context, history, c));
+                }
             }
-            open[p % OPEN].states = states;
+            let width = candidates[p].len();
             for len in 1..=MAX_WORD.min(n - p) {
                 let choices = if len == 1 {
                     &all[p..=p]
@@ -471,17 +476,17 @@ impl Scorer<'_> {
                         }
                     }
                     for (s, from) in beam.iter().enumerate() {
-                        let mut history = from.state.history;
-                        let mut score = from.state.score + WORD_WEIGHT * word_score;
-                        let mut keep = from.state.picks;
+                        let mut history = from.history;
+                        let mut score = from.score + WORD_WEIGHT * word_score;
+                        let mut keep = from.picks;
                         for (i, &pick) in picks[..len].iter().enumerate() {
                             let c = &candidates[p + i][usize::from(pick)];
-                            let context = if i == 0 {
-                                from.context
+                            score += if i == 0 {
+                                firsts[s * width + usize::from(pick)]
                             } else {
-                                self.context(history.chars())
+                                let context = self.context(history.chars());
+                                self.char_logp(&context, history.chars(), c)
                             };
-                            score += self.char_logp(&context, history.chars(), c);
                             history.push(c.c);
                             keep = (keep << 16 | PickKey::from(pick)) & PICK_KEY_MASK;
                         }
