@@ -315,7 +315,9 @@ impl Scorer<'_> {
     /// `-inf` where it is none.
     fn word_logp(&mut self, word: &[char]) -> f64 {
         self.spelling.clear();
-        self.spelling.extend(word);
+        for &c in word {
+            self.spelling.push(c);
+        }
         // Most strings tried are no word, and the dictionary's trie turns
         // them down faster than a cache of this page's strings would.
         if !self.model.has_word(&self.spelling) {
