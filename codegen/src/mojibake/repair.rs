@@ -67,6 +67,7 @@ pub fn repair(garbled: &str, model: &LanguageModel) -> Repaired {
         model,
         page,
         contexts: HashMap::default(),
+        tail_logps: HashMap::default(),
         words: HashMap::default(),
         chars: HashMap::default(),
         spelling: String::new(),
@@ -130,6 +131,10 @@ struct Scorer<'m> {
     page: NGrams,
     /// By [`key`] of the history.
     contexts: HashMap<u128, Context>,
+    /// [`Scorer::char_logp`] of the text after a run, by [`key`] of the
+    /// history and the character: the characters after the first see
+    /// less and less of the reading before them, so readings share them.
+    tail_logps: HashMap<u128, f64>,
     /// [`Scorer::word_logp`] of dictionary words of two or more
     /// ideographs, by [`word_key`].
     words: HashMap<u64, f64>,
@@ -304,8 +309,19 @@ impl Scorer<'_> {
     fn tail_logps(&mut self, mut history: History, right: &[CharStats]) -> [f64; ORDER - 1] {
         let mut logps = [0.0; ORDER - 1];
         for (logp, c) in logps.iter_mut().zip(right) {
-            let context = self.context(history.chars());
-            *logp = self.char_logp(&context, history.chars(), c);
+            let history_chars = history.chars();
+            let mut gram = [c.c; ORDER];
+            gram[..history_chars.len()].copy_from_slice(history_chars);
+            let cache_key = key(&gram[..=history_chars.len()]);
+            *logp = match self.tail_logps.get(&cache_key) {
+                Some(&logp) => logp,
+                None => {
+                    let context = self.context(history_chars);
+                    let logp = self.char_logp(&context, history_chars, c);
+                    self.tail_logps.insert(cache_key, logp);
+                    logp
+                }
+            };
             history.push(c.c);
         }
         logps
