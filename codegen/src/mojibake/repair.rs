@@ -246,21 +246,25 @@ impl Scorer<'_> {
         if let Some(&context) = self.contexts.get(&cache_key) {
             return context;
         }
-        let learned = self.model.learned();
-        let mut context = Context {
-            levels: [(0.0, 0.0); ORDER],
-            seen: 0,
+        // The levels of the shorter tails are those of the history one
+        // character shorter, most often known already: only the whole
+        // history is looked up, and only if all its tails were seen.
+        let mut context = match history {
+            [] => Context {
+                levels: [(0.0, 0.0); ORDER],
+                seen: 0,
+            },
+            [_, shorter @ ..] => self.context(shorter),
         };
-        for len in 0..=history.len() {
-            let tail = &history[history.len() - len..];
-            let (learned_total, learned_followers) = learned.history(tail);
-            let (page_total, page_followers) = self.page.history(tail);
+        let len = history.len();
+        if context.seen == len {
+            let (learned_total, learned_followers) = self.model.learned().history(history);
+            let (page_total, page_followers) = self.page.history(history);
             let total = learned_total + PAGE_WEIGHT * page_total;
-            if total == 0.0 {
-                break;
+            if total != 0.0 {
+                context.levels[len] = (total, learned_followers + page_followers);
+                context.seen = len + 1;
             }
-            context.levels[len] = (total, learned_followers + page_followers);
-            context.seen = len + 1;
         }
         self.contexts.insert(cache_key, context);
         context
