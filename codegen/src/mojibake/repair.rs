@@ -202,6 +202,31 @@ struct Back {
 struct Open {
     states: Vec<State>,
     index: HashMap<PickKey, usize>,
+    /// A score that the [`BEAM`]th best reading will reach at least: that
+    /// of the readings so far, which only gain in number and score. A
+    /// reading scoring below it cannot make the beam, and is not kept.
+    floor: f64,
+    /// How many readings to hold before raising `floor` again.
+    recheck: usize,
+}
+
+impl Open {
+    fn clear(&mut self) {
+        self.states.clear();
+        self.index.clear();
+        self.floor = f64::NEG_INFINITY;
+        self.recheck = 2 * BEAM;
+    }
+
+    /// Raises `floor` to the [`BEAM`]th best score so far (`scores` is a
+    /// buffer), then again once the readings have doubled.
+    fn raise_floor(&mut self, scores: &mut Vec<f64>) {
+        scores.clear();
+        scores.extend(self.states.iter().map(|state| state.score));
+        let (_, &mut floor, _) = scores.select_nth_unstable_by(BEAM - 1, |a, b| b.total_cmp(a));
+        self.floor = floor;
+        self.recheck = 2 * self.states.len();
+    }
 }
 
 /// A word of two to [`MAX_WORD`] characters as one key, if each fits in 16
@@ -236,6 +261,8 @@ struct Search {
     /// The scores of the text after the run, by the picks a reading ends
     /// with.
     tails: HashMap<PickKey, [f64; ORDER - 1]>,
+    /// For [`Open::raise_floor`].
+    scores: Vec<f64>,
 }
 
 impl Scorer<'_> {
@@ -411,10 +438,10 @@ impl Scorer<'_> {
             beam,
             firsts,
             tails,
+            scores,
         } = search;
         for open in open.iter_mut() {
-            open.states.clear();
-            open.index.clear();
+            open.clear();
         }
         trail.clear();
         trail_starts.clear();
@@ -433,9 +460,9 @@ impl Scorer<'_> {
             // The position's readings become the beam, and the beam's
             // emptied buffer the position's, for a later one to fill.
             let here = &mut open[p % OPEN];
-            here.index.clear();
             beam.clear();
             std::mem::swap(beam, &mut here.states);
+            here.clear();
             let order =
                 |a: &State, b: &State| b.score.total_cmp(&a.score).then(a.picks.cmp(&b.picks));
             // Picks differ between readings of one position, so the order
@@ -528,6 +555,11 @@ impl Scorer<'_> {
                             picks,
                         };
                         let open = &mut open[target];
+                        // The end keeps every reading: the first of the
+                        // best wins there.
+                        if q < n && score < open.floor {
+                            continue;
+                        }
                         match open.index.entry(keep) {
                             Entry::Occupied(i) if open.states[*i.get()].score >= score => {}
                             Entry::Occupied(i) => {
@@ -542,6 +574,9 @@ impl Scorer<'_> {
                                     score,
                                     back: Some(back),
                                 });
+                                if q < n && open.states.len() >= open.recheck {
+                                    open.raise_floor(scores);
+                                }
                             }
                         }
                     }
