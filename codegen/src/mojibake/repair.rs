@@ -138,9 +138,8 @@ struct Scorer<'m> {
     /// [`Scorer::word_logp`] of dictionary words of two or more
     /// ideographs, by [`word_key`].
     words: HashMap<u64, f64>,
-    /// [`LanguageModel::prior`] and [`LanguageModel::word_logp`] by
-    /// character: dictionary lookups each.
-    chars: HashMap<char, (f64, f64)>,
+    /// By character: a dictionary lookup and two n-gram lookups each.
+    chars: HashMap<char, CharStats>,
     /// Reused to spell a word for the dictionary without allocating.
     spelling: String,
 }
@@ -298,17 +297,16 @@ impl Scorer<'_> {
     }
 
     fn char_stats(&mut self, c: char) -> CharStats {
-        let (prior, word) = *self.chars.entry(c).or_insert_with(|| {
-            let word = self.model.word_logp(c.encode_utf8(&mut [0; 4]), 1);
-            (self.model.prior(c), word.unwrap_or(f64::NEG_INFINITY))
-        });
-        let gram = [c];
-        CharStats {
-            c,
-            prior,
-            count: self.model.learned().count(&gram) + PAGE_WEIGHT * self.page.count(&gram),
-            word,
-        }
+        *self.chars.entry(c).or_insert_with(|| {
+            let (prior, word) = self.model.char_scores(c);
+            let gram = [c];
+            CharStats {
+                c,
+                prior,
+                count: self.model.learned().count(&gram) + PAGE_WEIGHT * self.page.count(&gram),
+                word,
+            }
+        })
     }
 
     /// ln P(c | history) under the n-grams of the learned text and the
@@ -358,8 +356,8 @@ impl Scorer<'_> {
         logps
     }
 
-    /// [`LanguageModel::word_logp`] of a word of two or more characters,
-    /// `-inf` where it is none.
+    /// [`LanguageModel::dictionary_logp`] of a word of two or more
+    /// characters, `-inf` where it is none.
     fn word_logp(&mut self, word: &[char]) -> f64 {
         self.spelling.clear();
         for &c in word {
@@ -376,7 +374,7 @@ impl Scorer<'_> {
         }
         let score = self
             .model
-            .word_logp(&self.spelling, word.len())
+            .dictionary_logp(&self.spelling)
             .unwrap_or(f64::NEG_INFINITY);
         if let Some(cache_key) = cache_key {
             self.words.insert(cache_key, score);
