@@ -34,6 +34,9 @@ const WORD_CANDIDATES: usize = 16;
 const MAX_COMBINATIONS: usize = 1024;
 /// Readings kept per position of a run.
 const BEAM: usize = 64;
+/// Above the most [`Scorer::char_logp`] gives a character that neither
+/// the learned text nor the page holds: 0, plus room for rounding.
+const UNSEEN_LOGP_BOUND: f64 = 1e-9;
 
 /// Repairs garbled text (see [`super::garble`]). Total: any input gives
 /// text back, and text with no broken sequence comes back unchanged.
@@ -254,9 +257,11 @@ struct Search {
     /// The readings of the position being extended.
     beam: Vec<State>,
     /// [`Scorer::char_logp`] of each candidate of that position after each
-    /// reading of the beam, by reading then candidate: every word starting
-    /// there starts with one of them, so each is computed once.
-    firsts: Vec<f64>,
+    /// reading of the beam, by reading then candidate, as far as computed:
+    /// every word starting there starts with one of them.
+    firsts: Vec<Option<f64>>,
+    /// The context of each reading of the beam, as far as computed.
+    contexts: Vec<Option<Context>>,
     /// The scores of the text after the run, by the picks a reading ends
     /// with.
     tails: HashMap<PickKey, [f64; ORDER - 1]>,
@@ -435,6 +440,7 @@ impl Scorer<'_> {
             trail_starts,
             beam,
             firsts,
+            contexts,
             tails,
             scores,
         } = search;
@@ -472,15 +478,11 @@ impl Scorer<'_> {
             beam.sort_unstable_by(order);
             trail_starts.push(trail.len());
             trail.extend(beam.iter_mut().map(|state| state.back.take()));
-            firsts.clear();
-            for state in beam.iter() {
-                let history = state.history.chars();
-                let context = self.context(history);
-                for c in &candidates[p] {
-                    firsts.push(self.char_logp(&context, history, c));
-                }
-            }
             let width = candidates[p].len();
+            firsts.clear();
+            firsts.resize(beam.len() * width, None);
+            contexts.clear();
+            contexts.resize(beam.len(), None);
             for len in 1..=MAX_WORD.min(n - p) {
                 let choices = if len == 1 {
                     &all[p..=p]
@@ -525,11 +527,34 @@ impl Scorer<'_> {
                     for (s, from) in beam.iter().enumerate() {
                         let mut history = from.history;
                         let mut score = from.score + WORD_WEIGHT * word_score;
+                        // A character neither the learned text nor the page
+                        // holds scores at most 0 after any reading (its
+                        // prior cancels, and every level of the context
+                        // lowers it), so once a reading, best first, cannot
+                        // reach the floor with that, none after it can.
+                        if len == 1
+                            && q < n
+                            && candidates[p][usize::from(picks[0])].count == 0.0
+                            && score + UNSEEN_LOGP_BOUND < open[target].floor
+                        {
+                            break;
+                        }
                         let mut keep = from.picks;
                         for (i, &pick) in picks[..len].iter().enumerate() {
                             let c = &candidates[p + i][usize::from(pick)];
                             score += if i == 0 {
-                                firsts[s * width + usize::from(pick)]
+                                let first = &mut firsts[s * width + usize::from(pick)];
+                                match *first {
+                                    Some(logp) => logp,
+                                    None => {
+                                        let history = from.history.chars();
+                                        let context = *contexts[s]
+                                            .get_or_insert_with(|| self.context(history));
+                                        let logp = self.char_logp(&context, history, c);
+                                        *first = Some(logp);
+                                        logp
+                                    }
+                                }
                             } else {
                                 let context = self.context(history.chars());
                                 self.char_logp(&context, history.chars(), c)
