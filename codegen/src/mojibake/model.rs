@@ -78,20 +78,14 @@ impl LanguageModel {
             .then(|| (self.jieba.suggest_freq(word) as f64 / JIEBA_TOTAL).ln())
     }
 
-    /// ln P(word) as one word of a segmentation: its dictionary frequency,
-    /// or that of a word seen once for a single character the dictionary
-    /// lacks; `None` for longer strings it lacks.
-    pub(super) fn word_logp(&self, word: &str, len: usize) -> Option<f64> {
-        self.dictionary_logp(word)
-            .or_else(|| (len == 1).then(|| (1.0 / JIEBA_TOTAL).ln()))
-    }
-
-    /// P(c) before any learned text: its frequency as a one-character word.
-    pub(super) fn prior(&self, c: char) -> f64 {
-        let p = self
-            .dictionary_logp(c.encode_utf8(&mut [0; 4]))
-            .map_or(0.0, f64::exp);
-        p + UNKNOWN_CHAR
+    /// P(c) before any learned text, its frequency as a one-character
+    /// word; and ln P(c) as one word of a segmentation, that frequency or,
+    /// where the dictionary lacks `c`, that of a word seen once. Both from
+    /// one dictionary lookup.
+    pub(super) fn char_scores(&self, c: char) -> (f64, f64) {
+        let logp = self.dictionary_logp(c.encode_utf8(&mut [0; 4]));
+        let prior = logp.map_or(0.0, f64::exp) + UNKNOWN_CHAR;
+        (prior, logp.unwrap_or((1.0 / JIEBA_TOTAL).ln()))
     }
 
     pub(super) fn learned(&self) -> &NGrams {

@@ -5,6 +5,7 @@
 //! in context rather than one character at a time.
 
 use rustc_hash::FxHashMap as HashMap;
+use std::collections::hash_map::Entry;
 
 use super::model::{is_ideograph, key, LanguageModel, NGrams, MAX_WORD, ORDER};
 use super::slots::{slots, Slot};
@@ -33,6 +34,9 @@ const WORD_CANDIDATES: usize = 16;
 const MAX_COMBINATIONS: usize = 1024;
 /// Readings kept per position of a run.
 const BEAM: usize = 64;
+/// Above the most [`Scorer::char_logp`] gives a character that neither
+/// the learned text nor the page holds: 0, plus room for rounding.
+const UNSEEN_LOGP_BOUND: f64 = 1e-9;
 
 /// Repairs garbled text (see [`super::garble`]). Total: any input gives
 /// text back, and text with no broken sequence comes back unchanged.
@@ -66,6 +70,7 @@ pub fn repair(garbled: &str, model: &LanguageModel) -> Repaired {
         model,
         page,
         contexts: HashMap::default(),
+        tail_logps: HashMap::default(),
         words: HashMap::default(),
         chars: HashMap::default(),
         spelling: String::new(),
@@ -86,6 +91,7 @@ fn resolve(slots: &[Slot], choice: &mut [char], scorer: &mut Scorer) {
         Slot::Fixed(c) => is_ideograph(*c),
         Slot::Broken(_) => true,
     };
+    let mut search = Search::default();
     let mut start = 0;
     while start < slots.len() {
         if !in_run(&slots[start]) {
@@ -107,7 +113,14 @@ fn resolve(slots: &[Slot], choice: &mut [char], scorer: &mut Scorer) {
                 .collect();
             let brackets = Brackets::around(choice, slots, start, end);
             let framed = framed(choice, slots, start, end);
-            let best = scorer.best_run(&slots[start..end], left, &right, &brackets, &framed);
+            let best = scorer.best_run(
+                &mut search,
+                &slots[start..end],
+                left,
+                &right,
+                &brackets,
+                &framed,
+            );
             choice[start..end].copy_from_slice(&best);
         }
         start = end;
@@ -121,12 +134,15 @@ struct Scorer<'m> {
     page: NGrams,
     /// By [`key`] of the history.
     contexts: HashMap<u128, Context>,
+    /// [`Scorer::char_logp`] of the text after a run, by [`key`] of the
+    /// history and the character: the characters after the first see
+    /// less and less of the reading before them, so readings share them.
+    tail_logps: HashMap<u128, f64>,
     /// [`Scorer::word_logp`] of dictionary words of two or more
     /// ideographs, by [`word_key`].
     words: HashMap<u64, f64>,
-    /// [`LanguageModel::prior`] and [`LanguageModel::word_logp`] by
-    /// character: dictionary lookups each.
-    chars: HashMap<char, (f64, f64)>,
+    /// By character: a dictionary lookup and two n-gram lookups each.
+    chars: HashMap<char, CharStats>,
     /// Reused to spell a word for the dictionary without allocating.
     spelling: String,
 }
@@ -188,6 +204,31 @@ struct Back {
 struct Open {
     states: Vec<State>,
     index: HashMap<PickKey, usize>,
+    /// A score that the [`BEAM`]th best reading will reach at least: that
+    /// of the readings so far, which only gain in number and score. A
+    /// reading scoring below it cannot make the beam, and is not kept.
+    floor: f64,
+    /// How many readings to hold before raising `floor` again.
+    recheck: usize,
+}
+
+impl Open {
+    fn clear(&mut self) {
+        self.states.clear();
+        self.index.clear();
+        self.floor = f64::NEG_INFINITY;
+        self.recheck = 2 * BEAM;
+    }
+
+    /// Raises `floor` to the [`BEAM`]th best score so far (`scores` is a
+    /// buffer), then again once the readings have doubled.
+    fn raise_floor(&mut self, scores: &mut Vec<f64>) {
+        scores.clear();
+        scores.extend(self.states.iter().map(|state| state.score));
+        let (_, &mut floor, _) = scores.select_nth_unstable_by(BEAM - 1, |a, b| b.total_cmp(a));
+        self.floor = floor;
+        self.recheck = 2 * self.states.len();
+    }
 }
 
 /// A word of two to [`MAX_WORD`] characters as one key, if each fits in 16
@@ -204,11 +245,28 @@ fn word_key(word: &[char]) -> Option<u64> {
 /// and as many ahead as the longest word reaches.
 const OPEN: usize = MAX_WORD + 1;
 
-/// A reading in the beam of the position being extended, with what the
-/// n-grams know of its history (shared by every word that follows it).
-struct Kept {
-    state: State,
-    context: Context,
+/// The buffers of [`Scorer::best_run`], kept from one run of a page to the
+/// next so that each run does not grow its tables from nothing again.
+#[derive(Default)]
+struct Search {
+    open: [Open; OPEN],
+    /// Per position, where its beam starts in `trail`: how each kept
+    /// reading was reached, all the backtrace needs.
+    trail: Vec<Option<Back>>,
+    trail_starts: Vec<usize>,
+    /// The readings of the position being extended.
+    beam: Vec<State>,
+    /// [`Scorer::char_logp`] of each candidate of that position after each
+    /// reading of the beam, by reading then candidate, as far as computed:
+    /// every word starting there starts with one of them.
+    firsts: Vec<Option<f64>>,
+    /// The context of each reading of the beam, as far as computed.
+    contexts: Vec<Option<Context>>,
+    /// The scores of the text after the run, by the picks a reading ends
+    /// with.
+    tails: HashMap<PickKey, [f64; ORDER - 1]>,
+    /// For [`Open::raise_floor`].
+    scores: Vec<f64>,
 }
 
 impl Scorer<'_> {
@@ -219,38 +277,41 @@ impl Scorer<'_> {
         if let Some(&context) = self.contexts.get(&cache_key) {
             return context;
         }
-        let learned = self.model.learned();
-        let mut context = Context {
-            levels: [(0.0, 0.0); ORDER],
-            seen: 0,
+        // The levels of the shorter tails are those of the history one
+        // character shorter, most often known already: only the whole
+        // history is looked up, and only if all its tails were seen.
+        let mut context = match history {
+            [] => Context {
+                levels: [(0.0, 0.0); ORDER],
+                seen: 0,
+            },
+            [_, shorter @ ..] => self.context(shorter),
         };
-        for len in 0..=history.len() {
-            let tail = &history[history.len() - len..];
-            let (learned_total, learned_followers) = learned.history(tail);
-            let (page_total, page_followers) = self.page.history(tail);
+        let len = history.len();
+        if context.seen == len {
+            let (learned_total, learned_followers) = self.model.learned().history(history);
+            let (page_total, page_followers) = self.page.history(history);
             let total = learned_total + PAGE_WEIGHT * page_total;
-            if total == 0.0 {
-                break;
+            if total != 0.0 {
+                context.levels[len] = (total, learned_followers + page_followers);
+                context.seen = len + 1;
             }
-            context.levels[len] = (total, learned_followers + page_followers);
-            context.seen = len + 1;
         }
         self.contexts.insert(cache_key, context);
         context
     }
 
     fn char_stats(&mut self, c: char) -> CharStats {
-        let (prior, word) = *self.chars.entry(c).or_insert_with(|| {
-            let word = self.model.word_logp(c.encode_utf8(&mut [0; 4]), 1);
-            (self.model.prior(c), word.unwrap_or(f64::NEG_INFINITY))
-        });
-        let gram = [c];
-        CharStats {
-            c,
-            prior,
-            count: self.model.learned().count(&gram) + PAGE_WEIGHT * self.page.count(&gram),
-            word,
-        }
+        *self.chars.entry(c).or_insert_with(|| {
+            let (prior, word) = self.model.char_scores(c);
+            let gram = [c];
+            CharStats {
+                c,
+                prior,
+                count: self.model.learned().count(&gram) + PAGE_WEIGHT * self.page.count(&gram),
+                word,
+            }
+        })
     }
 
     /// ln P(c | history) under the n-grams of the learned text and the
@@ -282,18 +343,31 @@ impl Scorer<'_> {
     fn tail_logps(&mut self, mut history: History, right: &[CharStats]) -> [f64; ORDER - 1] {
         let mut logps = [0.0; ORDER - 1];
         for (logp, c) in logps.iter_mut().zip(right) {
-            let context = self.context(history.chars());
-            *logp = self.char_logp(&context, history.chars(), c);
+            let history_chars = history.chars();
+            let mut gram = [c.c; ORDER];
+            gram[..history_chars.len()].copy_from_slice(history_chars);
+            let cache_key = key(&gram[..=history_chars.len()]);
+            *logp = match self.tail_logps.get(&cache_key) {
+                Some(&logp) => logp,
+                None => {
+                    let context = self.context(history_chars);
+                    let logp = self.char_logp(&context, history_chars, c);
+                    self.tail_logps.insert(cache_key, logp);
+                    logp
+                }
+            };
             history.push(c.c);
         }
         logps
     }
 
-    /// [`LanguageModel::word_logp`] of a word of two or more characters,
-    /// `-inf` where it is none.
+    /// [`LanguageModel::dictionary_logp`] of a word of two or more
+    /// characters, `-inf` where it is none.
     fn word_logp(&mut self, word: &[char]) -> f64 {
         self.spelling.clear();
-        self.spelling.extend(word);
+        for &c in word {
+            self.spelling.push(c);
+        }
         // Most strings tried are no word, and the dictionary's trie turns
         // them down faster than a cache of this page's strings would.
         if !self.model.has_word(&self.spelling) {
@@ -305,7 +379,7 @@ impl Scorer<'_> {
         }
         let score = self
             .model
-            .word_logp(&self.spelling, word.len())
+            .dictionary_logp(&self.spelling)
             .unwrap_or(f64::NEG_INFINITY);
         if let Some(cache_key) = cache_key {
             self.words.insert(cache_key, score);
@@ -318,6 +392,7 @@ impl Scorer<'_> {
     /// whether a 在… frame is open before it.
     fn best_run(
         &mut self,
+        search: &mut Search,
         run: &[Slot],
         left: &[char],
         right: &[char],
@@ -359,13 +434,22 @@ impl Scorer<'_> {
         if n == 0 {
             return out;
         }
-        let mut open: [Open; OPEN] = std::array::from_fn(|_| Open::default());
-        // Per position, where its beam starts in `trail`: how each kept
-        // reading was reached, all the backtrace needs.
-        let mut trail: Vec<Option<Back>> = Vec::new();
-        let mut trail_starts: Vec<usize> = Vec::with_capacity(n);
-        let mut beam: Vec<Kept> = Vec::with_capacity(BEAM);
-        let mut tails: HashMap<PickKey, [f64; ORDER - 1]> = HashMap::default();
+        let Search {
+            open,
+            trail,
+            trail_starts,
+            beam,
+            firsts,
+            contexts,
+            tails,
+            scores,
+        } = search;
+        for open in open.iter_mut() {
+            open.clear();
+        }
+        trail.clear();
+        trail_starts.clear();
+        tails.clear();
         let mut history = History::default();
         for &c in left {
             history.push(c);
@@ -377,26 +461,28 @@ impl Scorer<'_> {
             back: None,
         });
         for p in 0..n {
+            // The position's readings become the beam, and the beam's
+            // emptied buffer the position's, for a later one to fill.
             let here = &mut open[p % OPEN];
-            let mut states = std::mem::take(&mut here.states);
-            here.index.clear();
+            beam.clear();
+            std::mem::swap(beam, &mut here.states);
+            here.clear();
             let order =
                 |a: &State, b: &State| b.score.total_cmp(&a.score).then(a.picks.cmp(&b.picks));
             // Picks differ between readings of one position, so the order
             // is total and the best BEAM need no full sort.
-            if states.len() > BEAM {
-                states.select_nth_unstable_by(BEAM - 1, order);
-                states.truncate(BEAM);
+            if beam.len() > BEAM {
+                beam.select_nth_unstable_by(BEAM - 1, order);
+                beam.truncate(BEAM);
             }
-            states.sort_unstable_by(order);
+            beam.sort_unstable_by(order);
             trail_starts.push(trail.len());
-            beam.clear();
-            for mut state in states.drain(..) {
-                trail.push(state.back.take());
-                let context = self.context(state.history.chars());
-                beam.push(Kept { state, context });
-            }
-            open[p % OPEN].states = states;
+            trail.extend(beam.iter_mut().map(|state| state.back.take()));
+            let width = candidates[p].len();
+            firsts.clear();
+            firsts.resize(beam.len() * width, None);
+            contexts.clear();
+            contexts.resize(beam.len(), None);
             for len in 1..=MAX_WORD.min(n - p) {
                 let choices = if len == 1 {
                     &all[p..=p]
@@ -439,17 +525,40 @@ impl Scorer<'_> {
                         }
                     }
                     for (s, from) in beam.iter().enumerate() {
-                        let mut history = from.state.history;
-                        let mut score = from.state.score + WORD_WEIGHT * word_score;
-                        let mut keep = from.state.picks;
+                        let mut history = from.history;
+                        let mut score = from.score + WORD_WEIGHT * word_score;
+                        // A character neither the learned text nor the page
+                        // holds scores at most 0 after any reading (its
+                        // prior cancels, and every level of the context
+                        // lowers it), so once a reading, best first, cannot
+                        // reach the floor with that, none after it can.
+                        if len == 1
+                            && q < n
+                            && candidates[p][usize::from(picks[0])].count == 0.0
+                            && score + UNSEEN_LOGP_BOUND < open[target].floor
+                        {
+                            break;
+                        }
+                        let mut keep = from.picks;
                         for (i, &pick) in picks[..len].iter().enumerate() {
                             let c = &candidates[p + i][usize::from(pick)];
-                            let context = if i == 0 {
-                                from.context
+                            score += if i == 0 {
+                                let first = &mut firsts[s * width + usize::from(pick)];
+                                match *first {
+                                    Some(logp) => logp,
+                                    None => {
+                                        let history = from.history.chars();
+                                        let context = *contexts[s]
+                                            .get_or_insert_with(|| self.context(history));
+                                        let logp = self.char_logp(&context, history, c);
+                                        *first = Some(logp);
+                                        logp
+                                    }
+                                }
                             } else {
-                                self.context(history.chars())
+                                let context = self.context(history.chars());
+                                self.char_logp(&context, history.chars(), c)
                             };
-                            score += self.char_logp(&context, history.chars(), c);
                             history.push(c.c);
                             keep = (keep << 16 | PickKey::from(pick)) & PICK_KEY_MASK;
                         }
@@ -469,20 +578,28 @@ impl Scorer<'_> {
                             picks,
                         };
                         let open = &mut open[target];
-                        match open.index.get(&keep) {
-                            Some(&i) if open.states[i].score >= score => {}
-                            Some(&i) => {
-                                open.states[i].score = score;
-                                open.states[i].back = Some(back);
+                        // The end keeps every reading: the first of the
+                        // best wins there.
+                        if q < n && score < open.floor {
+                            continue;
+                        }
+                        match open.index.entry(keep) {
+                            Entry::Occupied(i) if open.states[*i.get()].score >= score => {}
+                            Entry::Occupied(i) => {
+                                open.states[*i.get()].score = score;
+                                open.states[*i.get()].back = Some(back);
                             }
-                            None => {
-                                open.index.insert(keep, open.states.len());
+                            Entry::Vacant(slot) => {
+                                slot.insert(open.states.len());
                                 open.states.push(State {
                                     picks: keep,
                                     history,
                                     score,
                                     back: Some(back),
                                 });
+                                if q < n && open.states.len() >= open.recheck {
+                                    open.raise_floor(scores);
+                                }
                             }
                         }
                     }
@@ -521,7 +638,9 @@ struct History {
 impl History {
     fn push(&mut self, c: char) {
         if self.len == self.chars.len() {
-            self.chars.rotate_left(1);
+            // A plain shift: `rotate_left` is a call and a loop for three
+            // characters, on the search's hottest path.
+            self.chars.copy_within(1.., 0);
             self.len -= 1;
         }
         self.chars[self.len] = c;

@@ -56,21 +56,22 @@ pub(super) fn slots(garbled: &str) -> Vec<Slot> {
             i += 1;
             continue;
         };
-        let mut present = Vec::with_capacity(need);
+        // The sequence on the stack: lead, then the continuations present.
+        let mut bytes = [lead, 0, 0, 0];
+        let mut len = 1;
         let mut j = i + 1;
-        while present.len() < need {
+        while len <= need {
             match units.get(j) {
-                Some(&Unit::Byte(b, _)) if is_continuation(b) => present.push(b),
+                Some(&Unit::Byte(b, _)) if is_continuation(b) => bytes[len] = b,
                 _ => break,
             }
+            len += 1;
             j += 1;
         }
-        let slot = if present.len() == need {
-            let mut bytes = vec![lead];
-            bytes.extend_from_slice(&present);
-            decode_one(&bytes).map(Slot::Fixed)
+        let slot = if len == need + 1 {
+            decode_one(&bytes[..len]).map(Slot::Fixed)
         } else {
-            let candidates = candidates(lead, &present, need);
+            let candidates = candidates(lead, &bytes[1..len], need);
             (!candidates.is_empty()).then_some(Slot::Broken(candidates))
         };
         match slot {
@@ -121,17 +122,21 @@ fn candidates(lead: u8, present: &[u8], need: usize) -> Vec<char> {
         }
         // Each assignment of lost byte values to those positions.
         for mut pick in 0..LOST.len().pow(missing as u32) {
-            let mut bytes = vec![lead];
+            let mut bytes = [lead, 0, 0, 0];
+            let mut len = 1;
             let mut kept = present.iter();
             for position in 0..need {
                 if mask & (1 << position) != 0 {
-                    bytes.push(LOST[pick % LOST.len()]);
+                    bytes[len] = LOST[pick % LOST.len()];
                     pick /= LOST.len();
                 } else if let Some(&b) = kept.next() {
-                    bytes.push(b);
+                    bytes[len] = b;
+                } else {
+                    continue;
                 }
+                len += 1;
             }
-            if let Some(c) = decode_one(&bytes) {
+            if let Some(c) = decode_one(&bytes[..len]) {
                 out.push(c);
             }
         }
