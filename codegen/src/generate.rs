@@ -167,7 +167,9 @@ pub fn run_cached(
             }
         },
     );
-    drop(kept);
+    // Freeing thousands of page models and specs is work too: on all
+    // cores, not on this one while the others wait.
+    crate::parallel::drop_all(kept);
     if let Some(cache) = cache {
         // First readings stay cached too: the next run learns from them.
         let entries = keys
@@ -181,9 +183,12 @@ pub fn run_cached(
         let hits = read.iter().filter(|r| !**r).count();
         cache.update(entries, hits, pages.len());
     }
-    for (i, result) in again.into_iter().zip(second) {
-        results[i] = result;
-    }
+    let first_readings: Vec<PageResult> = again
+        .into_iter()
+        .zip(second)
+        .map(|(i, result)| std::mem::replace(&mut results[i], result))
+        .collect();
+    crate::parallel::drop_all(first_readings);
     let mut run = Run {
         pages: pages.len(),
         ..Run::default()

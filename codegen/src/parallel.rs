@@ -69,6 +69,11 @@ pub fn map_owned<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> 
     })
 }
 
+/// Drops `items` on every core.
+pub fn drop_all<T: Send>(items: Vec<T>) {
+    map_owned(items, drop);
+}
+
 /// A lock that a panic elsewhere did not leave unusable: what it guards is
 /// replaced whole.
 pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
