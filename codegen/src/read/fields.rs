@@ -600,9 +600,11 @@ fn named_after(field_type: &str, container_type: &str) -> bool {
     let Some((prefix, _)) = field_type.rsplit_once('.') else {
         return false;
     };
-    let last_word = |name: &str| name.rsplit_once('.').map(|(_, word)| word.to_owned());
+    fn last_word(name: &str) -> Option<&str> {
+        name.rsplit_once('.').map(|(_, word)| word)
+    }
     prefix == container_type
-        || last_word(prefix).is_some_and(|word| Some(word) == last_word(container_type))
+        || last_word(prefix).is_some_and(|word| last_word(container_type) == Some(word))
 }
 
 /// The page's name for a row's type (`i18n` for `i18n[]`).
