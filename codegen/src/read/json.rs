@@ -441,6 +441,17 @@ impl<'a> Lenient<'a> {
                 return joined(out, rest);
             }
             if b == b'\n' {
+                // A quote forgotten at the end of a line: the next line goes
+                // on with the object or array, so the string ends here (and
+                // a comma it ends with separates).
+                if self.structure_follows() {
+                    let line = &self.text[start..self.pos];
+                    let kept = line.trim_end();
+                    let kept = kept.strip_suffix(',').unwrap_or(kept);
+                    self.pos = start + kept.len();
+                    self.forgive("string not closed at the end of its line");
+                    return joined(out, &self.text[start..self.pos]);
+                }
                 self.forgive("line break in string");
             }
             if b == b'\\' {
@@ -454,6 +465,18 @@ impl<'a> Lenient<'a> {
         }
         self.forgive("unclosed string");
         joined(out, &self.text[start..])
+    }
+
+    /// Whether the line after the one at `pos` starts a member (`"key":`)
+    /// or closes an object or array.
+    fn structure_follows(&self) -> bool {
+        let next = self.text[self.pos + 1..].trim_start();
+        next.starts_with(['}', ']'])
+            || next.strip_prefix('"').is_some_and(|rest| {
+                let line = rest.split('\n').next().unwrap_or("");
+                line.split_once('"')
+                    .is_some_and(|(_, after)| after.trim_start().starts_with(':'))
+            })
     }
 
     fn escape(&mut self, out: &mut String) {
@@ -686,6 +709,33 @@ mod tests {
         assert!(messages.contains(&(1, "invalid escape")), "{messages:?}");
         assert!(messages.contains(&(1, "comment")));
         assert!(messages.contains(&(2, "trailing comma")));
+    }
+
+    #[test]
+    fn a_string_left_open_ends_with_its_line() {
+        let text = "{\n  \"a\": [{\n    \"key\": \"open,\n    \"b\": {\"c\": true}\n  }],\n  \"d\": \"x\n  y\"\n}";
+        let (value, forgiven) = parse(text).unwrap_err();
+        let value = value.unwrap();
+        // A line break the next line does not explain stays in the string.
+        assert!(
+            agrees(
+                &value,
+                &json!({"a": [{"key": "open", "b": {"c": true}}], "d": "x\n  y"})
+            ),
+            "{value:?}"
+        );
+        let messages: Vec<_> = forgiven
+            .iter()
+            .map(|f| (f.line, f.message.as_str()))
+            .collect();
+        assert!(
+            messages.contains(&(2, "string not closed at the end of its line")),
+            "{messages:?}"
+        );
+        assert!(
+            messages.contains(&(5, "line break in string")),
+            "{messages:?}"
+        );
     }
 
     #[test]
