@@ -373,9 +373,17 @@ pub fn nest_by_example(
                 .map(|fields| fields.contains(&name))
         };
         let shown_without = |f: &Frame<'_>| shown_elsewhere(f) == Some(false);
-        let shown_out = match frames[floor].example.is_empty() {
-            false => !shown(&frames[floor]),
-            true => shown_without(&frames[floor]),
+        let shown_out = match (
+            frames[floor].example.is_empty(),
+            shown_elsewhere(&frames[floor]),
+        ) {
+            (false, _) => !shown(&frames[floor]),
+            (true, Some(with)) => !with,
+            // Nothing shows the container: an enclosing one the example
+            // shows the row in, and that has not had it yet, has it.
+            (true, None) => frames[..floor]
+                .iter()
+                .any(|f| shown(f) && !f.seen.contains(&name)),
         };
         if floor > 0 && shown_out {
             if let Some(outer) = frames[..floor].iter().rposition(|f| {
@@ -1103,6 +1111,42 @@ mod tests {
         assert_eq!(
             shape(&tree),
             "dependent(phone(number) address(line)) contact(phones(number) address(line))"
+        );
+    }
+
+    #[test]
+    fn an_enclosing_example_ends_a_repeated_container() {
+        // Two copies of one list of alternatives: by repetition, each
+        // alternative holds the ones after it. The example shows `date` as
+        // the value's own, and nothing shows what `text` holds.
+        let rows = [
+            ("value", "value_t"),
+            ("text", "text_t"),
+            ("v", "string"),
+            ("date", "date_t"),
+            ("v", "int"),
+            ("list", "list_t"),
+            ("values", "item_t[]"),
+            ("text", "text_t"),
+            ("v", "string"),
+            ("date", "date_t"),
+            ("v", "int"),
+        ]
+        .into_iter()
+        .map(|(name, ty)| (1, field(name, ty)))
+        .collect::<Vec<_>>();
+        let mut d = Diagnostics::new("p");
+        let example = example(r#"{"value": {"date": {"v": 1}, "list": {"values": []}}}"#);
+        let tree = nest_by_example(
+            rows,
+            Some(&example),
+            &TypeDict::new(),
+            &mut PageTypes::default(),
+            &mut d,
+        );
+        assert_eq!(
+            shape(&tree),
+            "value(text(v) date(v) list(values(text(v date(v)))))"
         );
     }
 
