@@ -478,13 +478,31 @@ pub fn nest_by_example(
         // `-`, `/` and `object` stand for an object or a list of them: the
         // example tells which.
         let generic = field.ty == Type::Object && field.type_name.is_empty();
-        if (field.ty == Type::Any || generic) && !example.is_empty() {
+        // `file` is an upload, or the type named so (drive's file record):
+        // objects in the example say which.
+        let named_file =
+            field.ty == Type::File || field.items.as_ref().is_some_and(|i| i.ty == Type::File);
+        // A bare `list` of what the example shows as objects holds them.
+        if let Some(items) = field.items.as_mut().filter(|i| i.ty == Type::Any) {
+            if !example.is_empty() && items.fields.is_empty() && items.items.is_none() {
+                items.ty = Type::Object;
+            }
+        }
+        if (field.ty == Type::Any || generic || named_file) && !example.is_empty() {
             let shown = frame.example.iter().find_map(|e| e.get(&name));
             field.ty = Type::Object;
+            if named_file {
+                field.type_name = "file".into();
+            }
             if shown.is_some_and(Json::is_array) {
                 field.ty = Type::Array;
                 field.items = Some(Box::new(Items {
                     ty: Type::Object,
+                    type_name: if named_file {
+                        std::mem::take(&mut field.type_name)
+                    } else {
+                        String::new()
+                    },
                     ..Items::default()
                 }));
             }
@@ -697,7 +715,10 @@ pub fn settle_untyped(fields: &mut [Field], example: Option<&Json>) {
         if field.type_name == UNTYPED || generic_list {
             field.type_name.clear();
             let nested = !field.fields.is_empty();
+            // Nesting already made it a list of the table's objects.
+            let listed = field.items.as_ref().is_some_and(|i| !i.fields.is_empty());
             match value {
+                _ if listed => {}
                 Some(Json::Array(values)) => {
                     let mut items = items_from_example(values);
                     if nested {
@@ -1148,6 +1169,35 @@ mod tests {
             shape(&tree),
             "value(text(v) date(v) list(values(text(v date(v)))))"
         );
+    }
+
+    #[test]
+    fn the_example_tells_a_file_record_and_a_bare_list_of_objects() {
+        let rows = [
+            ("file", "file"),
+            ("token", "string"),
+            ("nodes", "list"),
+            ("id", "string"),
+            ("upload", "file"),
+        ]
+        .into_iter()
+        .map(|(name, ty)| (1, field(name, ty)))
+        .collect::<Vec<_>>();
+        let example = example(r#"{"file": {"token": "t"}, "nodes": [{"id": "n"}], "upload": "x"}"#);
+        let tree = nest_by_example(
+            rows,
+            Some(&example),
+            &TypeDict::new(),
+            &mut PageTypes::default(),
+            &mut Diagnostics::new("p"),
+        );
+        assert_eq!(shape(&tree), "file(token) nodes(id) upload");
+        assert_eq!(
+            (tree[0].ty, tree[0].type_name.as_str()),
+            (Type::Object, "file")
+        );
+        assert_eq!(tree[1].items.as_ref().map(|i| i.ty), Some(Type::Object));
+        assert_eq!(tree[2].ty, Type::File);
     }
 
     #[test]
