@@ -18,6 +18,9 @@ pub struct Page {
     /// The YAML front matter, and the line it starts on.
     pub front_matter: Option<(usize, String)>,
     pub blocks: Vec<Block>,
+    /// Lines of table headers the page gives no delimiter row (`--- | ---`):
+    /// read as tables all the same.
+    pub headers_without_delimiter: Vec<usize>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -94,6 +97,7 @@ impl Page {
             builder.event(event, range.start);
         }
         let mut page = builder.finish();
+        page.headers_without_delimiter = normalized.headers_without_delimiter;
         for (line, table) in normalized.raw_tables {
             let at = page.blocks.partition_point(|b| b.line <= line);
             page.blocks.insert(
@@ -117,6 +121,7 @@ struct Normalized {
     /// Offsets where each normalised line starts.
     line_starts: Vec<usize>,
     raw_tables: Vec<(usize, Table)>,
+    headers_without_delimiter: Vec<usize>,
 }
 
 impl Normalized {
@@ -174,6 +179,7 @@ fn normalize(text: &str) -> Normalized {
         original_line: Vec::with_capacity(lines.len()),
         line_starts: Vec::with_capacity(lines.len()),
         raw_tables: Vec::new(),
+        headers_without_delimiter: Vec::new(),
     };
     let mut in_table = false;
     // Cells in the open table's header row.
@@ -198,9 +204,22 @@ fn normalize(text: &str) -> Normalized {
         if !in_table && is_delimiter_row(line) && i > 0 && lines[i - 1].contains('|') {
             in_table = true;
             width = row_cells(lines[i - 1]);
-        } else if is_blank(line) {
+        } else if is_blank(line) || starts_heading_or_fence(line) {
             in_table = false;
         }
+        // A table header indented as far as a code block is still the
+        // table's: the docs mean no code there.
+        let line = match lines.get(i + 1) {
+            Some(next)
+                if !in_table
+                    && line.starts_with("    ")
+                    && line.contains('|')
+                    && is_delimiter_row(next) =>
+            {
+                line.trim_start()
+            }
+            _ => line,
+        };
         let start = out.start_line(i + 1);
         out.text.push_str(line);
         // Format A: a row ending in a hard break goes on in the next lines,
@@ -236,6 +255,19 @@ fn normalize(text: &str) -> Normalized {
         }
         out.text.push('\n');
         i += 1;
+        if !in_table
+            && lines
+                .get(i)
+                .is_some_and(|next| is_header_without_delimiter(line, next))
+        {
+            // Under its header, so that Markdown reads a table.
+            width = row_cells(line);
+            out.start_line(i);
+            out.text.push_str(&vec!["---"; width].join(" | "));
+            out.text.push('\n');
+            out.headers_without_delimiter.push(i);
+            in_table = true;
+        }
         // Blank lines between a row that ended in a hard break and a next
         // row of the table's width do not end the table.
         if in_table && ends_in_break {
@@ -285,10 +317,29 @@ fn row_cells(line: &str) -> usize {
     (pipes + 1).saturating_sub(outer)
 }
 
+/// A field table's header row followed by a row of its width instead of
+/// the delimiter row Markdown needs (some format A pages): `名称 | 类型 | 描述`.
+fn is_header_without_delimiter(line: &str, next: &str) -> bool {
+    const FIRST: [&str; 5] = ["名称", "参数", "参数名", "字段", "属性"];
+    const OTHER: [&str; 4] = ["类型", "描述", "说明", "必填"];
+    let mut cells = line.trim().trim_matches('|').split('|').map(str::trim);
+    let first = cells.next().unwrap_or("");
+    FIRST.contains(&first)
+        && cells.any(|cell| OTHER.contains(&cell))
+        && !is_delimiter_row(next)
+        && row_cells(next) == row_cells(line)
+}
+
 /// A line that starts a block of its own, so cannot continue a table cell.
 fn starts_block(line: &str) -> bool {
     let t = line.trim_start();
     t.starts_with('#') || t.starts_with("```") || t.starts_with('<') || t.starts_with(":::")
+}
+
+/// A heading or code fence: either ends a table.
+fn starts_heading_or_fence(line: &str) -> bool {
+    let t = line.trim_start();
+    t.starts_with('#') || t.starts_with("```")
 }
 
 /// A row that opened with a pipe but has not closed with one.
@@ -477,6 +528,7 @@ impl<'a> Builder<'a> {
         Page {
             front_matter: self.front_matter,
             blocks,
+            headers_without_delimiter: Vec::new(),
         }
     }
 

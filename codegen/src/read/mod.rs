@@ -118,8 +118,18 @@ pub fn parse_page(label: &str, bytes: &[u8]) -> Result<ParsedPage, PageResult> {
         repaired = fixed.broken;
         text = Cow::Owned(fixed.text);
     }
+    let page = Page::parse(&text);
+    for &line in &page.headers_without_delimiter {
+        diags
+            .warning(
+                line,
+                "table header without a delimiter row (`--- | ---`) under it",
+            )
+            .defect(Defect::MalformedTable)
+            .hint("read as a table all the same; Markdown renders it as text");
+    }
     Ok(ParsedPage {
-        page: Page::parse(&text),
+        page,
         keywords,
         repaired,
         diags,
