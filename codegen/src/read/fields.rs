@@ -305,6 +305,9 @@ struct Frame<'v> {
     end: Option<usize>,
     /// Every row so far entered it because the example shows it there.
     all_shown: bool,
+    /// The naming styles of the fields placed in it so far, its own
+    /// containers' included.
+    styles: Styles,
 }
 
 impl Frame<'_> {
@@ -352,6 +355,7 @@ pub fn nest_by_example(
         seen: HashSet::default(),
         end: None,
         all_shown: true,
+        styles: Styles::default(),
     }];
     let spans = repeated_spans(&rows);
     for (row, (line, mut field)) in rows.into_iter().enumerate() {
@@ -414,8 +418,13 @@ pub fn nest_by_example(
                     || knows(f).is_some_and(|k| k.contains(&name)))
         };
         let free = |(i, f): &(usize, &Frame<'_>)| *i < MAX_DEPTH && !f.seen.contains(&name);
+        // Fields named in camelCase do not hold one in snake_case, nor the
+        // other way round: a row of the other style is further out.
+        let row_style = Style::of(&name);
+        let fits = |f: &Frame<'_>| !f.styles.only(row_style.other());
         let open = |(i, f): &(usize, &Frame<'_>)| {
             free(&(*i, f))
+                && fits(f)
                 && match (f.example.is_empty(), knows(f)) {
                     (false, _) => f
                         .example
@@ -449,8 +458,11 @@ pub fn nest_by_example(
             // the top level: pages differ in what they list of a type, and
             // that would scatter a longer list of its fields.
             .or_else(|| {
-                in_reach().find(|&(i, f)| i > 0 && i < ended && free(&(i, f)) && !shown_without(f))
+                in_reach().find(|&(i, f)| {
+                    i > 0 && i < ended && free(&(i, f)) && !shown_without(f) && fits(f)
+                })
             })
+            .or_else(|| in_reach().find(|&(i, f)| i < ended && free(&(i, f)) && fits(f)))
             .or_else(|| in_reach().find(|&(i, f)| i < ended && free(&(i, f))))
             .or_else(|| in_reach().find(free))
             .map_or(floor, |(i, _)| i);
@@ -460,6 +472,11 @@ pub fn nest_by_example(
         }
         let frame = &mut frames[parent];
         frame.all_shown &= placed_by_example;
+        let style = Style::of(&name);
+        for frame in &mut frames[..=parent] {
+            frame.styles.add(style);
+        }
+        let frame = &mut frames[parent];
         if !frame.seen.insert(name.clone()) {
             // The level is the reader's reconstruction of a flat table, not
             // the page's word: a reader's doubt, not a defect to report.
@@ -521,6 +538,7 @@ pub fn nest_by_example(
                 seen: HashSet::default(),
                 end,
                 all_shown: true,
+                styles: Styles::default(),
             });
         } else {
             let parent_field = &mut frames[parent].field;
@@ -631,6 +649,60 @@ fn named_after(field_type: &str, container_type: &str) -> bool {
     }
     prefix == container_type
         || last_word(prefix).is_some_and(|word| last_word(container_type) == Some(word))
+}
+
+/// How a field's name is written, where it tells.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Style {
+    Camel,
+    Snake,
+    /// One lowercase word, or a mix: fits either.
+    Plain,
+}
+
+impl Style {
+    fn of(name: &str) -> Style {
+        let upper = name.bytes().any(|b| b.is_ascii_uppercase());
+        let underscore = name.contains('_');
+        match (upper, underscore) {
+            (true, false) => Style::Camel,
+            (false, true) => Style::Snake,
+            _ => Style::Plain,
+        }
+    }
+
+    fn other(self) -> Style {
+        match self {
+            Style::Camel => Style::Snake,
+            Style::Snake => Style::Camel,
+            Style::Plain => Style::Plain,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Default)]
+struct Styles {
+    camel: bool,
+    snake: bool,
+}
+
+impl Styles {
+    fn add(&mut self, style: Style) {
+        match style {
+            Style::Camel => self.camel = true,
+            Style::Snake => self.snake = true,
+            Style::Plain => {}
+        }
+    }
+
+    /// Whether every styled name so far is written in `style`.
+    fn only(self, style: Style) -> bool {
+        match style {
+            Style::Camel => self.camel && !self.snake,
+            Style::Snake => self.snake && !self.camel,
+            Style::Plain => false,
+        }
+    }
 }
 
 /// The page's name for a row's type (`i18n` for `i18n[]`).
@@ -1198,6 +1270,33 @@ mod tests {
         );
         assert_eq!(tree[1].items.as_ref().map(|i| i.ty), Some(Type::Object));
         assert_eq!(tree[2].ty, Type::File);
+    }
+
+    #[test]
+    fn a_row_named_in_another_style_leaves_the_container() {
+        let rows = [
+            ("record_id", "string"),
+            ("content", "content_block"),
+            ("imageList", "content_image[]"),
+            ("fileToken", "string"),
+            ("width", "int"),
+            ("progress_rate", "progress_rate"),
+            ("percent", "number"),
+        ]
+        .into_iter()
+        .map(|(name, ty)| (1, field(name, ty)))
+        .collect::<Vec<_>>();
+        let tree = nest_by_example(
+            rows,
+            None,
+            &TypeDict::new(),
+            &mut PageTypes::default(),
+            &mut Diagnostics::new("p"),
+        );
+        assert_eq!(
+            shape(&tree),
+            "record_id content(imageList(fileToken width)) progress_rate(percent)"
+        );
     }
 
     #[test]
