@@ -85,13 +85,26 @@ pub struct ListItem {
 impl Page {
     /// Reads page text (already decoded, `\n` line ends).
     pub fn parse(text: &str) -> Page {
-        let normalized = normalize(text);
+        match Page::build(normalize(text, true)) {
+            Some(page) => page,
+            // A decoded `&nbsp;` landed where entities are not decoded.
+            None => Page::build(normalize(text, false)).unwrap_or_default(),
+        }
+    }
+
+    /// The page model of normalised text; `None` when a `&nbsp;` decoded
+    /// ahead of the parser turns out to be in code or raw HTML, where the
+    /// parser keeps entities as written.
+    fn build(normalized: Normalized) -> Option<Page> {
         let mut builder = Builder::new(&normalized);
         let options = Options::ENABLE_TABLES
             | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
             | Options::ENABLE_STRIKETHROUGH;
         for (event, range) in Parser::new_ext(&normalized.text, options).into_offset_iter() {
-            builder.event(event, range.start);
+            builder.event(event, range);
+        }
+        if builder.verbatim_nbsp {
+            return None;
         }
         let mut page = builder.finish();
         for (line, table) in normalized.raw_tables {
@@ -104,7 +117,7 @@ impl Page {
                 },
             );
         }
-        page
+        Some(page)
     }
 }
 
@@ -117,6 +130,9 @@ struct Normalized {
     /// Offsets where each normalised line starts.
     line_starts: Vec<usize>,
     raw_tables: Vec<(usize, Table)>,
+    /// Offsets of `&nbsp;` runs written already decoded (see
+    /// [`Normalized::push_line`]), in order.
+    decoded_nbsp: Vec<usize>,
 }
 
 impl Normalized {
@@ -144,6 +160,49 @@ impl Normalized {
         self.original_line.get(index).copied().unwrap_or(1)
     }
 
+    /// Whether `range` holds a `&nbsp;` run written decoded.
+    fn has_decoded_nbsp(&self, range: std::ops::Range<usize>) -> bool {
+        let at = self.decoded_nbsp.partition_point(|&o| o < range.start);
+        self.decoded_nbsp.get(at).is_some_and(|&o| o < range.end)
+    }
+
+    /// Appends page line `line`. Format C marks a nested field's depth with
+    /// `| &nbsp;&nbsp;└ name |`: hundreds of thousands of entities in a
+    /// corpus, each a costly lookup in the parser's entity table. With
+    /// `decode`, such a run at the start of a row is written as the
+    /// no-break spaces the parser would decode it to. There (a cell's start,
+    /// between a space and `└`) the parser gives the same text either way,
+    /// unless the line is in code or raw HTML, which [`Builder`] checks.
+    fn push_line(&mut self, line: &str, decode: bool) {
+        const NBSP: &str = "&nbsp;";
+        let runs = if decode {
+            line.strip_prefix("| ").map_or(0, |rest| {
+                let bytes = rest.as_bytes();
+                let n = bytes
+                    .chunks_exact(NBSP.len())
+                    .take_while(|c| *c == NBSP.as_bytes())
+                    .count();
+                if rest[n * NBSP.len()..].starts_with('└') {
+                    n
+                } else {
+                    0
+                }
+            })
+        } else {
+            0
+        };
+        if runs == 0 {
+            self.text.push_str(line);
+            return;
+        }
+        self.text.push_str("| ");
+        self.decoded_nbsp.push(self.text.len());
+        for _ in 0..runs {
+            self.text.push('\u{a0}');
+        }
+        self.text.push_str(&line[2 + runs * NBSP.len()..]);
+    }
+
     /// Starts a normalised line for page line `line`; returns its offset.
     fn start_line(&mut self, line: usize) -> usize {
         self.line_starts.push(self.text.len());
@@ -161,7 +220,9 @@ impl Normalized {
     }
 }
 
-fn normalize(text: &str) -> Normalized {
+/// `decode`: whether to write format C's `&nbsp;` depth markers decoded
+/// (see [`Normalized::push_line`]).
+fn normalize(text: &str, decode: bool) -> Normalized {
     let lines = split_lines(text);
     // Asked once per page rather than of every line.
     let has_raw_tables = text.contains("<md-dt-table");
@@ -174,6 +235,7 @@ fn normalize(text: &str) -> Normalized {
         original_line: Vec::with_capacity(lines.len()),
         line_starts: Vec::with_capacity(lines.len()),
         raw_tables: Vec::new(),
+        decoded_nbsp: Vec::new(),
     };
     let mut in_table = false;
     // Cells in the open table's header row.
@@ -202,7 +264,7 @@ fn normalize(text: &str) -> Normalized {
             in_table = false;
         }
         let start = out.start_line(i + 1);
-        out.text.push_str(line);
+        out.push_line(line, decode);
         // Format A: a row ending in a hard break goes on in the next lines,
         // which may be blank (a blank line inside a cell) or start with `- `.
         let mut ends_in_break = false;
@@ -446,6 +508,9 @@ struct Builder<'a> {
     in_head: bool,
     /// The normalised line the last event's offset fell on.
     line_cursor: usize,
+    /// A `&nbsp;` decoded ahead of the parser is in code, raw HTML or the
+    /// front matter, where the parser would have kept it as written.
+    verbatim_nbsp: bool,
 }
 
 impl<'a> Builder<'a> {
@@ -463,6 +528,7 @@ impl<'a> Builder<'a> {
             row: None,
             in_head: false,
             line_cursor: 0,
+            verbatim_nbsp: false,
         }
     }
 
@@ -534,7 +600,24 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn event(&mut self, event: Event<'_>, offset: usize) {
+    /// Notes a verbatim event (code, raw HTML, front matter) at `range`
+    /// that holds a decoded `&nbsp;`.
+    fn check_verbatim(&mut self, range: std::ops::Range<usize>) {
+        if !self.source.decoded_nbsp.is_empty() && self.source.has_decoded_nbsp(range) {
+            self.verbatim_nbsp = true;
+        }
+    }
+
+    fn event(&mut self, event: Event<'_>, range: std::ops::Range<usize>) {
+        let verbatim = match event {
+            Event::Code(_) | Event::Html(_) | Event::InlineHtml(_) => true,
+            Event::Text(_) => self.in_front_matter || self.code.is_some(),
+            _ => false,
+        };
+        if verbatim {
+            self.check_verbatim(range.clone());
+        }
+        let offset = range.start;
         if self.in_front_matter {
             match event {
                 Event::Text(t) => {
@@ -861,6 +944,33 @@ mod tests {
             row.cells[1].markdown,
             "see [doc](https://open.feishu.cn/document/a/b)\n**示例值**：1"
         );
+    }
+
+    #[test]
+    fn decodes_depth_markers_as_the_parser_would() {
+        let pages = [
+            "| 名称 | 类型 |\n| --- | --- |\n| a | object |\n| &nbsp;&nbsp;└ b | string |\n| &nbsp;&nbsp;&nbsp;&nbsp;└ **c** | int |\n",
+            // Where the parser keeps entities as written: code blocks,
+            // code spans, raw HTML and the front matter.
+            "```\n| &nbsp;└ a |\n```\n",
+            "x `a\n| &nbsp;└ b` c\n",
+            "<div>\n| &nbsp;└ a |\n</div>\n",
+            "x <a title=\"\n| &nbsp;└ b\"> c\n",
+            "---\nt: 1\n| &nbsp;└ a\n---\n# h\n",
+            // Not a depth marker at a line's start: left to the parser.
+            "| &nbsp;x |\n| --- |\n| &nbsp;&nbsp; |\n",
+            "    | &nbsp;└ a |\n",
+        ];
+        for text in pages {
+            let undecoded = Page::build(normalize(text, false)).unwrap();
+            let page = Page::parse(text);
+            assert_eq!(format!("{page:?}"), format!("{undecoded:?}"), "{text}");
+        }
+        let t = Page::parse(pages[0]);
+        assert_eq!(tables(&t)[0].rows[1].cells[0].plain(), "\u{a0}\u{a0}└ b");
+        for text in &pages[1..6] {
+            assert!(Page::build(normalize(text, true)).is_none(), "{text}");
+        }
     }
 
     #[test]
