@@ -101,7 +101,7 @@ impl Page {
             | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
             | Options::ENABLE_STRIKETHROUGH;
         for (event, range) in Parser::new_ext(&normalized.text, options).into_offset_iter() {
-            builder.event(event, range);
+            builder.event(&event, range);
         }
         if builder.verbatim_nbsp {
             return None;
@@ -162,6 +162,9 @@ impl Normalized {
 
     /// Whether `range` holds a `&nbsp;` run written decoded.
     fn has_decoded_nbsp(&self, range: std::ops::Range<usize>) -> bool {
+        if self.decoded_nbsp.is_empty() {
+            return false;
+        }
         let at = self.decoded_nbsp.partition_point(|&o| o < range.start);
         self.decoded_nbsp.get(at).is_some_and(|&o| o < range.end)
     }
@@ -600,27 +603,15 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// Notes a verbatim event (code, raw HTML, front matter) at `range`
-    /// that holds a decoded `&nbsp;`.
-    fn check_verbatim(&mut self, range: std::ops::Range<usize>) {
-        if !self.source.decoded_nbsp.is_empty() && self.source.has_decoded_nbsp(range) {
-            self.verbatim_nbsp = true;
-        }
-    }
-
-    fn event(&mut self, event: Event<'_>, range: std::ops::Range<usize>) {
-        let verbatim = match event {
-            Event::Code(_) | Event::Html(_) | Event::InlineHtml(_) => true,
-            Event::Text(_) => self.in_front_matter || self.code.is_some(),
-            _ => false,
-        };
-        if verbatim {
-            self.check_verbatim(range.clone());
-        }
+    /// Taken by reference: an event is large, and a copy per event showed
+    /// in profiles. Verbatim events (code, raw HTML, the front matter) are
+    /// checked for decoded `&nbsp;`s.
+    fn event(&mut self, event: &Event<'_>, range: std::ops::Range<usize>) {
         let offset = range.start;
         if self.in_front_matter {
             match event {
                 Event::Text(t) => {
+                    self.verbatim_nbsp |= self.source.has_decoded_nbsp(range);
                     if let Some((_, fm)) = self.front_matter.as_mut() {
                         fm.push_str(&t);
                     }
@@ -632,7 +623,10 @@ impl<'a> Builder<'a> {
         }
         if let Some((_, _, text)) = self.code.as_mut() {
             match event {
-                Event::Text(t) => text.push_str(&t),
+                Event::Text(t) => {
+                    self.verbatim_nbsp |= self.source.has_decoded_nbsp(range);
+                    text.push_str(t);
+                }
                 Event::End(TagEnd::CodeBlock) => {
                     if let Some((line, lang, text)) = self.code.take() {
                         self.push_block(Block {
@@ -651,12 +645,13 @@ impl<'a> Builder<'a> {
                 let line = self.source.line_of(offset, &mut self.line_cursor);
                 self.start(tag, line, offset)
             }
-            Event::End(tag) => self.end(tag),
+            Event::End(tag) => self.end(*tag),
             Event::Text(t) if self.inline.is_some() => {
-                escape_markdown(&t, &mut self.markdown);
-                self.plain.push_str(&t);
+                escape_markdown(t, &mut self.markdown);
+                self.plain.push_str(t);
             }
             Event::Code(c) => {
+                self.verbatim_nbsp |= self.source.has_decoded_nbsp(range);
                 let fence = if c.contains('`') { "``" } else { "`" };
                 self.text(fence, "");
                 self.text(&c, &c);
@@ -664,6 +659,7 @@ impl<'a> Builder<'a> {
             }
             Event::SoftBreak | Event::HardBreak => self.text("\n", "\n"),
             Event::InlineHtml(html) | Event::Html(html) => {
+                self.verbatim_nbsp |= self.source.has_decoded_nbsp(range);
                 let tag = html.trim().trim_start_matches('<').trim_end_matches('>');
                 let name = tag.trim_end_matches('/').trim();
                 let is = |wanted: &str| name.eq_ignore_ascii_case(wanted);
@@ -702,7 +698,7 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn start(&mut self, tag: Tag<'_>, line: usize, offset: usize) {
+    fn start(&mut self, tag: &Tag<'_>, line: usize, offset: usize) {
         if matches!(
             tag,
             Tag::Paragraph
