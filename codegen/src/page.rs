@@ -12,6 +12,8 @@
 
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
+use crate::text::{is_blank, trim, trim_end, trim_start};
+
 /// A page read into blocks.
 #[derive(Clone, Debug, Default)]
 pub struct Page {
@@ -216,7 +218,7 @@ impl Normalized {
     /// Joins `continuation` to the line at `start` (the last, still open)
     /// with a `<br>`, dropping the line's trailing white space.
     fn join_to_line(&mut self, start: usize, continuation: &str) {
-        let kept = self.text[start..].trim_end().len();
+        let kept = trim_end(&self.text[start..]).len();
         self.text.truncate(start + kept);
         self.text.push_str("<br>");
         self.text.push_str(continuation);
@@ -277,7 +279,7 @@ fn normalize(text: &str, decode: bool) -> Normalized {
             let Some(&candidate) = lines.get(i + 1) else {
                 break;
             };
-            let t = candidate.trim();
+            let t = trim(candidate);
             if t.is_empty() || t.starts_with('|') || starts_block(candidate) {
                 break;
             }
@@ -297,7 +299,7 @@ fn normalize(text: &str, decode: bool) -> Normalized {
                 break;
             }
             i = next;
-            out.join_to_line(start, candidate.trim_start());
+            out.join_to_line(start, trim_start(candidate));
         }
         out.text.push('\n');
         i += 1;
@@ -330,7 +332,7 @@ fn split_lines(text: &str) -> Vec<&str> {
 
 /// Cells in a table row: `|`s not escaped, less the outer pipes.
 fn row_cells(line: &str) -> usize {
-    let line = line.trim();
+    let line = trim(line);
     // Asked of every table row, so searched with memchr. Bytes, not chars:
     // `|` and `\\` are ASCII, and no byte of another character equals them.
     let bytes = line.as_bytes();
@@ -352,37 +354,32 @@ fn row_cells(line: &str) -> usize {
 
 /// A line that starts a block of its own, so cannot continue a table cell.
 fn starts_block(line: &str) -> bool {
-    let t = line.trim_start();
+    let t = trim_start(line);
     t.starts_with('#') || t.starts_with("```") || t.starts_with('<') || t.starts_with(":::")
 }
 
 /// A row that opened with a pipe but has not closed with one.
 fn is_open_row(line: &str) -> bool {
-    let t = line.trim();
+    let t = trim(line);
     t.starts_with('|') && !t.ends_with('|')
 }
 
 fn ends_with_hard_break(line: &str) -> bool {
-    line.ends_with("  ") && !line.trim_end().ends_with('|')
+    line.ends_with("  ") && !trim_end(line).ends_with('|')
 }
 
 fn is_delimiter_row(line: &str) -> bool {
     // Asked of every line: most fail at their first character, so that is
     // looked at before the line is trimmed at its end.
-    let t = line.trim_start();
+    let t = trim_start(line);
     if !t.starts_with(['|', '-', ':']) {
         return false;
     }
-    let t = t.trim_end();
+    let t = trim_end(t);
     t.bytes()
         .all(|b| matches!(b, b'|' | b'-' | b':' | b' ' | b'\t'))
         && t.contains('-')
         && t.contains('|')
-}
-
-/// `line.trim().is_empty()`, without scanning from both ends.
-fn is_blank(line: &str) -> bool {
-    line.chars().all(char::is_whitespace)
 }
 
 fn strip_quote(line: &str) -> &str {

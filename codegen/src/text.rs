@@ -13,6 +13,40 @@ pub fn trim(s: &str) -> &str {
     s.trim()
 }
 
+/// [`str::trim_start`], as [`trim`].
+#[inline]
+pub fn trim_start(s: &str) -> &str {
+    // Indented lines (code, JSON) start with runs of ASCII spaces: skipped
+    // a byte at a time, not decoded as characters.
+    let ascii = s
+        .bytes()
+        .take_while(|b| matches!(b, b'\t'..=b'\r' | b' '))
+        .count();
+    let s = &s[ascii..];
+    if may_start_with_space(s.as_bytes()) {
+        s.trim_start()
+    } else {
+        s
+    }
+}
+
+/// [`str::trim_end`], as [`trim`].
+#[inline]
+pub fn trim_end(s: &str) -> &str {
+    if may_end_with_space(s.as_bytes()) {
+        s.trim_end()
+    } else {
+        s
+    }
+}
+
+/// `s.trim().is_empty()`: most lines show they are not blank at their
+/// first byte.
+#[inline]
+pub fn is_blank(s: &str) -> bool {
+    trim_start(s).is_empty()
+}
+
 /// Whether `s` may start with white space (`false` for the empty string).
 #[inline]
 fn may_start_with_space(s: &[u8]) -> bool {
@@ -107,6 +141,9 @@ mod tests {
         ];
         for s in samples {
             assert_eq!(trim(s), s.trim(), "{s:?}");
+            assert_eq!(trim_start(s), s.trim_start(), "{s:?}");
+            assert_eq!(trim_end(s), s.trim_end(), "{s:?}");
+            assert_eq!(is_blank(s), s.trim().is_empty(), "{s:?}");
         }
         // Every character below U+4000 at either end of a short string.
         for c in (0..0x4000).filter_map(char::from_u32) {
@@ -117,6 +154,9 @@ mod tests {
                 format!("字{c}"),
             ] {
                 assert_eq!(trim(&s), s.trim(), "{s:?}");
+                assert_eq!(trim_start(&s), s.trim_start(), "{s:?}");
+                assert_eq!(trim_end(&s), s.trim_end(), "{s:?}");
+                assert_eq!(is_blank(&s), s.trim().is_empty(), "{s:?}");
             }
         }
     }
