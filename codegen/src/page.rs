@@ -89,23 +89,26 @@ impl Page {
     pub fn parse(text: &str) -> Page {
         match Page::build(normalize(text, true)) {
             Some(page) => page,
-            // A decoded `&nbsp;` landed where entities are not decoded.
+            // A shortcut did not hold: a decoded `&nbsp;` landed where
+            // entities are not decoded, or the parser did not read a lifted
+            // code block as the code block it is.
             None => Page::build(normalize(text, false)).unwrap_or_default(),
         }
     }
 
-    /// The page model of normalised text; `None` when a `&nbsp;` decoded
-    /// ahead of the parser turns out to be in code or raw HTML, where the
-    /// parser keeps entities as written.
-    fn build(normalized: Normalized) -> Option<Page> {
-        let mut builder = Builder::new(&normalized);
+    /// The page model of normalised text; `None` when a shortcut taken in
+    /// normalising turns out wrong (see [`Normalized::push_line`] and
+    /// [`liftable_code`]).
+    fn build(mut normalized: Normalized) -> Option<Page> {
+        let lifted_text = std::mem::take(&mut normalized.lifted_text);
+        let mut builder = Builder::new(&normalized, lifted_text);
         let options = Options::ENABLE_TABLES
             | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
             | Options::ENABLE_STRIKETHROUGH;
         for (event, range) in Parser::new_ext(&normalized.text, options).into_offset_iter() {
             builder.event(&event, range);
         }
-        if builder.verbatim_nbsp {
+        if builder.verbatim_nbsp || builder.next_lifted != normalized.lifted.len() {
             return None;
         }
         let mut page = builder.finish();
@@ -135,6 +138,18 @@ struct Normalized {
     /// Offsets of `&nbsp;` runs written already decoded (see
     /// [`Normalized::push_line`]), in order.
     decoded_nbsp: Vec<usize>,
+    /// Fenced code blocks whose content lines are cut from `text` (see
+    /// [`liftable_code`]), in order, and their content.
+    lifted: Vec<LiftedCode>,
+    lifted_text: Vec<String>,
+}
+
+/// A fenced code block given to the parser without its content lines.
+struct LiftedCode {
+    /// Where its opening fence line starts in the normalised text.
+    fence: usize,
+    /// Where its closing fence line ends (before the line break).
+    end: usize,
 }
 
 impl Normalized {
@@ -225,9 +240,11 @@ impl Normalized {
     }
 }
 
-/// `decode`: whether to write format C's `&nbsp;` depth markers decoded
-/// (see [`Normalized::push_line`]).
-fn normalize(text: &str, decode: bool) -> Normalized {
+/// `shortcuts`: whether to write format C's `&nbsp;` depth markers decoded
+/// (see [`Normalized::push_line`]) and to lift code blocks out (see
+/// [`liftable_code`]).
+fn normalize(text: &str, shortcuts: bool) -> Normalized {
+    let (decode, mut lifting) = (shortcuts, shortcuts);
     let lines = split_lines(text);
     // Asked once per page rather than of every line.
     let has_raw_tables = text.contains("<md-dt-table");
@@ -241,6 +258,8 @@ fn normalize(text: &str, decode: bool) -> Normalized {
         line_starts: Vec::with_capacity(lines.len()),
         raw_tables: Vec::new(),
         decoded_nbsp: Vec::new(),
+        lifted: Vec::new(),
+        lifted_text: Vec::new(),
     };
     let mut in_table = false;
     // Cells in the open table's header row.
@@ -261,6 +280,32 @@ fn normalize(text: &str, decode: bool) -> Normalized {
             i = end + 1;
             in_table = false;
             continue;
+        }
+        if lifting && opening_fence(line).is_some() {
+            let close = (!in_table)
+                .then(|| liftable_code(&lines, i, has_raw_tables))
+                .flatten();
+            // Where a block that is not lifted ends is left to the parser:
+            // its lines are not looked into for more.
+            lifting = close.is_some();
+            if let Some(close) = close {
+                // The fence lines stay, as any line out of a table would.
+                let fence = out.start_line(i + 1);
+                out.text.push_str(line);
+                out.text.push('\n');
+                let offset = |line: &str| line.as_ptr() as usize - text.as_ptr() as usize;
+                let content = offset(lines[i + 1])..offset(lines[close]);
+                out.lifted_text.push(text[content].to_string());
+                out.start_line(close + 1);
+                out.text.push_str(lines[close]);
+                out.lifted.push(LiftedCode {
+                    fence,
+                    end: out.text.len(),
+                });
+                out.text.push('\n');
+                i = close + 1;
+                continue;
+            }
         }
         if !in_table && is_delimiter_row(line) && i > 0 && lines[i - 1].contains('|') {
             in_table = true;
@@ -315,6 +360,64 @@ fn normalize(text: &str, decode: bool) -> Normalized {
         }
     }
     out
+}
+
+/// The closing fence line of the code block that `lines[open]` opens, if
+/// its content lines can be cut out of the text the parser reads and kept
+/// aside: a third of the docs' text is code (JSON examples, SDK samples in
+/// six languages), which the parser would go through line by line only to
+/// give back unchanged, and which normalising leaves as it is.
+///
+/// That is when, out of a table, `lines[open]` starts with a fence, a line
+/// that is only a fence of the same kind, at least as long, closes it, and
+/// no line between could be taken for a closing fence or is one that
+/// normalising changes or learns from. The content is then the lines as
+/// they are. That the parser reads the remaining fence lines as one code
+/// block at the same places is checked in [`Builder`] (it would not, say,
+/// inside raw HTML); a page where it does not is read again without lifting.
+fn liftable_code(lines: &[&str], open: usize, has_raw_tables: bool) -> Option<usize> {
+    let (fence, length) = opening_fence(lines[open])?;
+    let three = [fence; 3];
+    let mut close = open + 1;
+    loop {
+        let line = *lines.get(close)?;
+        let t = trim_start(line);
+        if t.as_bytes().starts_with(&three) {
+            break;
+        }
+        // A delimiter row (which may start a table) or a depth marker to
+        // decode; raw table markup.
+        if (t.starts_with(['|', '-', ':']) && (is_delimiter_row(line) || line.starts_with("| &")))
+            || (has_raw_tables && line.contains("<md-dt-table"))
+        {
+            return None;
+        }
+        close += 1;
+    }
+    if close == open + 1 || !is_closing_fence(lines[close], fence, length) {
+        return None;
+    }
+    // The parser would write `\r\n` and NUL otherwise.
+    let unusual = |line: &&str| memchr::memchr2(b'\r', 0, line.as_bytes()).is_some();
+    (!lines[open + 1..close].iter().any(unusual)).then_some(close)
+}
+
+/// A line that opens a fenced code block where it starts: its fence
+/// character and length.
+fn opening_fence(line: &str) -> Option<(u8, usize)> {
+    let bytes = line.as_bytes();
+    let fence = *bytes.first().filter(|&&b| b == b'`' || b == b'~')?;
+    let length = bytes.iter().take_while(|&&b| b == fence).count();
+    // A backtick fence's info string holds no backtick.
+    (length >= 3 && !(fence == b'`' && bytes[length..].contains(&b'`'))).then_some((fence, length))
+}
+
+/// A line that is only a closing fence for `fence` × `length`: at least
+/// as many fence characters where the line starts, then spaces.
+fn is_closing_fence(line: &str, fence: u8, length: usize) -> bool {
+    let bytes = line.as_bytes();
+    let run = bytes.iter().take_while(|&&b| b == fence).count();
+    run >= length && bytes[run..].iter().all(|&b| b == b' ')
 }
 
 /// `text.split('\n')`, with memchr's vectorised search: a corpus has a
@@ -511,10 +614,14 @@ struct Builder<'a> {
     /// A `&nbsp;` decoded ahead of the parser is in code, raw HTML or the
     /// front matter, where the parser would have kept it as written.
     verbatim_nbsp: bool,
+    /// The content of the code blocks lifted out of the text, and how many
+    /// the parser has given as expected so far.
+    lifted_text: std::vec::IntoIter<String>,
+    next_lifted: usize,
 }
 
 impl<'a> Builder<'a> {
-    fn new(source: &'a Normalized) -> Self {
+    fn new(source: &'a Normalized, lifted_text: Vec<String>) -> Self {
         Builder {
             source,
             stack: vec![Container::Root(Vec::new())],
@@ -529,6 +636,8 @@ impl<'a> Builder<'a> {
             in_head: false,
             line_cursor: 0,
             verbatim_nbsp: false,
+            lifted_text: lifted_text.into_iter(),
+            next_lifted: 0,
         }
     }
 
@@ -640,7 +749,7 @@ impl<'a> Builder<'a> {
             Event::Start(tag) => {
                 // Only a start needs its line.
                 let line = self.source.line_of(offset, &mut self.line_cursor);
-                self.start(tag, line, offset)
+                self.start(tag, line, range)
             }
             Event::End(tag) => self.end(*tag),
             Event::Text(t) if self.inline.is_some() => {
@@ -679,6 +788,26 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// The content of the code block at `range` if it is the next lifted
+    /// one, as the parser read it: fenced, between the same fence lines.
+    fn lifted_code(
+        &mut self,
+        kind: &CodeBlockKind<'_>,
+        range: std::ops::Range<usize>,
+    ) -> Option<String> {
+        let next = self.source.lifted.get(self.next_lifted)?;
+        if next.fence != range.start
+            || next.end != range.end
+            || !matches!(kind, CodeBlockKind::Fenced(_))
+        {
+            // A lifted block the parser read otherwise is never found, and
+            // the page is read again.
+            return None;
+        }
+        self.next_lifted += 1;
+        self.lifted_text.next()
+    }
+
     /// Text directly in a tight list item (no paragraph around it) becomes
     /// a paragraph when a block starts after it or the item ends.
     fn flush_item_text(&mut self) {
@@ -695,7 +824,8 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn start(&mut self, tag: &Tag<'_>, line: usize, offset: usize) {
+    fn start(&mut self, tag: &Tag<'_>, line: usize, range: std::ops::Range<usize>) {
+        let offset = range.start;
         if matches!(
             tag,
             Tag::Paragraph
@@ -723,7 +853,8 @@ impl<'a> Builder<'a> {
                     }
                     CodeBlockKind::Indented => String::new(),
                 };
-                self.code = Some((line, lang, String::new()));
+                let text = self.lifted_code(kind, range).unwrap_or_default();
+                self.code = Some((line, lang, text));
             }
             Tag::List(_) => self.stack.push(Container::List(Vec::new())),
             Tag::Item => {
@@ -964,6 +1095,53 @@ mod tests {
         for text in &pages[1..6] {
             assert!(Page::build(normalize(text, true)).is_none(), "{text}");
         }
+    }
+
+    #[test]
+    fn lifts_code_blocks_as_the_parser_reads_them() {
+        let pages = [
+            // Lifted.
+            "# t\n\n```json\n{\n  \"a\": 1\n}\n```\n\ntext\n~~~~ go\nx := 1\n\n~~~~~  \n",
+            "- a\n```\nb\n```\n- c\n",
+            "x\n```\ncode\n```\n| a | b |\n| --- | --- |\n| 1 | 2 |\n",
+            // Left to the parser: lines that may close the block, a table
+            // line, raw table markup, no closing fence.
+            "```\na\n  ```\nb\n```\n",
+            "````\na\n```\nb\n````\n",
+            "```\n| a |\n| --- |\n```\n",
+            "```\n| &nbsp;└ a |\n```\n",
+            "```\n<md-dt-table></md-dt-table>\n```\n",
+            "```\nopen\n",
+            // Read otherwise by the parser: in raw HTML, the front matter,
+            // a table; a fence with a backtick in its info string.
+            "<div>\n```\n*a*\n```\n</div>\n",
+            "---\nt: 1\n```\na: b\n```\n---\n# h\n",
+            "| a | b |\n| --- | --- |\n| 1 | 2 |\n```\nc\n```\n",
+            "```a`\nb\n```\n",
+        ];
+        for text in pages {
+            let plain = Page::build(normalize(text, false)).unwrap();
+            assert_eq!(
+                format!("{:?}", Page::parse(text)),
+                format!("{plain:?}"),
+                "{text}"
+            );
+        }
+        assert_eq!(normalize(pages[0], true).lifted.len(), 2);
+        assert_eq!(
+            normalize(pages[0], true).lifted_text[0],
+            "{\n  \"a\": 1\n}\n"
+        );
+        for text in &pages[1..3] {
+            assert_eq!(normalize(text, true).lifted.len(), 1, "{text}");
+        }
+        for text in &pages[..3] {
+            assert!(Page::build(normalize(text, true)).is_some(), "{text}");
+        }
+        for text in &pages[3..9] {
+            assert!(normalize(text, true).lifted.is_empty(), "{text}");
+        }
+        assert!(Page::build(normalize(pages[9], true)).is_none());
     }
 
     #[test]
