@@ -247,7 +247,7 @@ fn normalize(text: &str, shortcuts: bool) -> Normalized {
     let (decode, mut lifting) = (shortcuts, shortcuts);
     let lines = split_lines(text);
     // Asked once per page rather than of every line.
-    let has_raw_tables = text.contains("<md-dt-table");
+    let has_raw_tables = memchr::memmem::find(text.as_bytes(), b"<md-dt-table").is_some();
     // Written straight into one String: a page is tens of thousands of
     // lines in the corpus, and a String per line showed in profiles.
     let mut out = Normalized {
@@ -283,7 +283,7 @@ fn normalize(text: &str, shortcuts: bool) -> Normalized {
         }
         if lifting && opening_fence(line).is_some() {
             let close = (!in_table)
-                .then(|| liftable_code(&lines, i, has_raw_tables))
+                .then(|| liftable_code(text, &lines, i, has_raw_tables))
                 .flatten();
             // Where a block that is not lifted ends is left to the parser:
             // its lines are not looked into for more.
@@ -293,8 +293,7 @@ fn normalize(text: &str, shortcuts: bool) -> Normalized {
                 let fence = out.start_line(i + 1);
                 out.text.push_str(line);
                 out.text.push('\n');
-                let offset = |line: &str| line.as_ptr() as usize - text.as_ptr() as usize;
-                let content = offset(lines[i + 1])..offset(lines[close]);
+                let content = offset(text, lines[i + 1])..offset(text, lines[close]);
                 out.lifted_text.push(text[content].to_string());
                 out.start_line(close + 1);
                 out.text.push_str(lines[close]);
@@ -375,7 +374,7 @@ fn normalize(text: &str, shortcuts: bool) -> Normalized {
 /// they are. That the parser reads the remaining fence lines as one code
 /// block at the same places is checked in [`Builder`] (it would not, say,
 /// inside raw HTML); a page where it does not is read again without lifting.
-fn liftable_code(lines: &[&str], open: usize, has_raw_tables: bool) -> Option<usize> {
+fn liftable_code(text: &str, lines: &[&str], open: usize, has_raw_tables: bool) -> Option<usize> {
     let (fence, length) = opening_fence(lines[open])?;
     let three = [fence; 3];
     let mut close = open + 1;
@@ -398,8 +397,15 @@ fn liftable_code(lines: &[&str], open: usize, has_raw_tables: bool) -> Option<us
         return None;
     }
     // The parser would write `\r\n` and NUL otherwise.
-    let unusual = |line: &&str| memchr::memchr2(b'\r', 0, line.as_bytes()).is_some();
-    (!lines[open + 1..close].iter().any(unusual)).then_some(close)
+    let content = &text[offset(text, lines[open + 1])..offset(text, lines[close])];
+    memchr::memchr2(b'\r', 0, content.as_bytes())
+        .is_none()
+        .then_some(close)
+}
+
+/// Where `line`, a slice of `text`, starts in it.
+fn offset(text: &str, line: &str) -> usize {
+    line.as_ptr() as usize - text.as_ptr() as usize
 }
 
 /// A line that opens a fenced code block where it starts: its fence

@@ -18,8 +18,13 @@ pub fn trim(s: &str) -> &str {
 pub fn trim_start(s: &str) -> &str {
     // Indented lines (code, JSON) start with runs of ASCII spaces: skipped
     // a byte at a time, not decoded as characters.
-    let ascii = s
-        .bytes()
+    let bytes = s.as_bytes();
+    let mut ascii = 0;
+    while bytes.get(ascii..ascii + 8) == Some(b"        ") {
+        ascii += 8;
+    }
+    ascii += bytes[ascii..]
+        .iter()
         .take_while(|b| matches!(b, b'\t'..=b'\r' | b' '))
         .count();
     let s = &s[ascii..];
@@ -138,6 +143,9 @@ mod tests {
             "\u{1c}x\u{1f}",
             "ā",
             "\u{2100}",
+            "        ",
+            "                 \t x ",
+            "        \u{3000}x",
         ];
         for s in samples {
             assert_eq!(trim(s), s.trim(), "{s:?}");
