@@ -895,11 +895,11 @@ impl<'a> Builder<'a> {
             Tag::Emphasis => self.text("*", ""),
             Tag::Strikethrough => self.text("~~", ""),
             Tag::Link { dest_url, .. } => {
-                self.links.push(absolute_url(&dest_url));
+                self.links.push(absolute_url(dest_url));
                 self.text("[", "");
             }
             Tag::Image { dest_url, .. } => {
-                self.links.push(absolute_url(&dest_url));
+                self.links.push(absolute_url(dest_url));
                 self.text("![", "");
             }
             _ => {}
