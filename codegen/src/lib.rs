@@ -23,3 +23,4 @@ pub mod parallel;
 pub mod progress;
 pub mod read;
 pub mod spec;
+mod text;

@@ -12,6 +12,8 @@
 
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
+use crate::text::{is_blank, trim, trim_end, trim_start};
+
 /// A page read into blocks.
 #[derive(Clone, Debug, Default)]
 pub struct Page {
@@ -88,13 +90,29 @@ pub struct ListItem {
 impl Page {
     /// Reads page text (already decoded, `\n` line ends).
     pub fn parse(text: &str) -> Page {
-        let normalized = normalize(text);
-        let mut builder = Builder::new(&normalized);
+        match Page::build(normalize(text, true)) {
+            Some(page) => page,
+            // A shortcut did not hold: a decoded `&nbsp;` landed where
+            // entities are not decoded, or the parser did not read a lifted
+            // code block as the code block it is.
+            None => Page::build(normalize(text, false)).unwrap_or_default(),
+        }
+    }
+
+    /// The page model of normalised text; `None` when a shortcut taken in
+    /// normalising turns out wrong (see [`Normalized::push_line`] and
+    /// [`liftable_code`]).
+    fn build(mut normalized: Normalized) -> Option<Page> {
+        let lifted_text = std::mem::take(&mut normalized.lifted_text);
+        let mut builder = Builder::new(&normalized, lifted_text);
         let options = Options::ENABLE_TABLES
             | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
             | Options::ENABLE_STRIKETHROUGH;
         for (event, range) in Parser::new_ext(&normalized.text, options).into_offset_iter() {
-            builder.event(event, range.start);
+            builder.event(event, range);
+        }
+        if builder.verbatim_nbsp || builder.next_lifted != normalized.lifted.len() {
+            return None;
         }
         let mut page = builder.finish();
         page.headers_without_delimiter = normalized.headers_without_delimiter;
@@ -108,7 +126,7 @@ impl Page {
                 },
             );
         }
-        page
+        Some(page)
     }
 }
 
@@ -122,6 +140,21 @@ struct Normalized {
     line_starts: Vec<usize>,
     raw_tables: Vec<(usize, Table)>,
     headers_without_delimiter: Vec<usize>,
+    /// Offsets of `&nbsp;` runs written already decoded (see
+    /// [`Normalized::push_line`]), in order.
+    decoded_nbsp: Vec<usize>,
+    /// Fenced code blocks whose content lines are cut from `text` (see
+    /// [`liftable_code`]), in order, and their content.
+    lifted: Vec<LiftedCode>,
+    lifted_text: Vec<String>,
+}
+
+/// A fenced code block given to the parser without its content lines.
+struct LiftedCode {
+    /// Where its opening fence line starts in the normalised text.
+    fence: usize,
+    /// Where its closing fence line ends (before the line break).
+    end: usize,
 }
 
 impl Normalized {
@@ -149,6 +182,52 @@ impl Normalized {
         self.original_line.get(index).copied().unwrap_or(1)
     }
 
+    /// Whether `range` holds a `&nbsp;` run written decoded.
+    fn has_decoded_nbsp(&self, range: std::ops::Range<usize>) -> bool {
+        if self.decoded_nbsp.is_empty() {
+            return false;
+        }
+        let at = self.decoded_nbsp.partition_point(|&o| o < range.start);
+        self.decoded_nbsp.get(at).is_some_and(|&o| o < range.end)
+    }
+
+    /// Appends page line `line`. Format C marks a nested field's depth with
+    /// `| &nbsp;&nbsp;└ name |`: hundreds of thousands of entities in a
+    /// corpus, each a costly lookup in the parser's entity table. With
+    /// `decode`, such a run at the start of a row is written as the
+    /// no-break spaces the parser would decode it to. There (a cell's start,
+    /// between a space and `└`) the parser gives the same text either way,
+    /// unless the line is in code or raw HTML, which [`Builder`] checks.
+    fn push_line(&mut self, line: &str, decode: bool) {
+        const NBSP: &str = "&nbsp;";
+        let runs = if decode {
+            line.strip_prefix("| ").map_or(0, |rest| {
+                let bytes = rest.as_bytes();
+                let n = bytes
+                    .chunks_exact(NBSP.len())
+                    .take_while(|c| *c == NBSP.as_bytes())
+                    .count();
+                if rest[n * NBSP.len()..].starts_with('└') {
+                    n
+                } else {
+                    0
+                }
+            })
+        } else {
+            0
+        };
+        if runs == 0 {
+            self.text.push_str(line);
+            return;
+        }
+        self.text.push_str("| ");
+        self.decoded_nbsp.push(self.text.len());
+        for _ in 0..runs {
+            self.text.push('\u{a0}');
+        }
+        self.text.push_str(&line[2 + runs * NBSP.len()..]);
+    }
+
     /// Starts a normalised line for page line `line`; returns its offset.
     fn start_line(&mut self, line: usize) -> usize {
         self.line_starts.push(self.text.len());
@@ -159,17 +238,21 @@ impl Normalized {
     /// Joins `continuation` to the line at `start` (the last, still open)
     /// with a `<br>`, dropping the line's trailing white space.
     fn join_to_line(&mut self, start: usize, continuation: &str) {
-        let kept = self.text[start..].trim_end().len();
+        let kept = trim_end(&self.text[start..]).len();
         self.text.truncate(start + kept);
         self.text.push_str("<br>");
         self.text.push_str(continuation);
     }
 }
 
-fn normalize(text: &str) -> Normalized {
+/// `shortcuts`: whether to write format C's `&nbsp;` depth markers decoded
+/// (see [`Normalized::push_line`]) and to lift code blocks out (see
+/// [`liftable_code`]).
+fn normalize(text: &str, shortcuts: bool) -> Normalized {
+    let (decode, mut lifting) = (shortcuts, shortcuts);
     let lines = split_lines(text);
     // Asked once per page rather than of every line.
-    let has_raw_tables = text.contains("<md-dt-table");
+    let has_raw_tables = memchr::memmem::find(text.as_bytes(), b"<md-dt-table").is_some();
     // Written straight into one String: a page is tens of thousands of
     // lines in the corpus, and a String per line showed in profiles.
     let mut out = Normalized {
@@ -180,6 +263,9 @@ fn normalize(text: &str) -> Normalized {
         line_starts: Vec::with_capacity(lines.len()),
         raw_tables: Vec::new(),
         headers_without_delimiter: Vec::new(),
+        decoded_nbsp: Vec::new(),
+        lifted: Vec::new(),
+        lifted_text: Vec::new(),
     };
     let mut in_table = false;
     // Cells in the open table's header row.
@@ -201,11 +287,38 @@ fn normalize(text: &str) -> Normalized {
             in_table = false;
             continue;
         }
+        // A blank line, a heading or a fence ends a table.
+        if is_blank(line) || starts_heading_or_fence(line) {
+            in_table = false;
+        }
+        if lifting && opening_fence(line).is_some() {
+            let close = (!in_table)
+                .then(|| liftable_code(text, &lines, i, has_raw_tables))
+                .flatten();
+            // Where a block that is not lifted ends is left to the parser:
+            // its lines are not looked into for more.
+            lifting = close.is_some();
+            if let Some(close) = close {
+                // The fence lines stay, as any line out of a table would.
+                let fence = out.start_line(i + 1);
+                out.text.push_str(line);
+                out.text.push('\n');
+                let content = offset(text, lines[i + 1])..offset(text, lines[close]);
+                out.lifted_text.push(text[content].to_string());
+                out.start_line(close + 1);
+                out.text.push_str(lines[close]);
+                out.lifted.push(LiftedCode {
+                    fence,
+                    end: out.text.len(),
+                });
+                out.text.push('\n');
+                i = close + 1;
+                continue;
+            }
+        }
         if !in_table && is_delimiter_row(line) && i > 0 && lines[i - 1].contains('|') {
             in_table = true;
             width = row_cells(lines[i - 1]);
-        } else if is_blank(line) || starts_heading_or_fence(line) {
-            in_table = false;
         }
         // A table header indented as far as a code block is still the
         // table's: the docs mean no code there.
@@ -221,7 +334,7 @@ fn normalize(text: &str) -> Normalized {
             _ => line,
         };
         let start = out.start_line(i + 1);
-        out.text.push_str(line);
+        out.push_line(line, decode);
         // Format A: a row ending in a hard break goes on in the next lines,
         // which may be blank (a blank line inside a cell) or start with `- `.
         let mut ends_in_break = false;
@@ -231,7 +344,7 @@ fn normalize(text: &str) -> Normalized {
             let Some(&candidate) = lines.get(i + 1) else {
                 break;
             };
-            let t = candidate.trim();
+            let t = trim(candidate);
             if t.is_empty() || t.starts_with('|') || starts_block(candidate) {
                 break;
             }
@@ -251,7 +364,7 @@ fn normalize(text: &str) -> Normalized {
                 break;
             }
             i = next;
-            out.join_to_line(start, candidate.trim_start());
+            out.join_to_line(start, trim_start(candidate));
         }
         out.text.push('\n');
         i += 1;
@@ -282,6 +395,71 @@ fn normalize(text: &str) -> Normalized {
     out
 }
 
+/// The closing fence line of the code block that `lines[open]` opens, if
+/// its content lines can be cut out of the text the parser reads and kept
+/// aside: a third of the docs' text is code (JSON examples, SDK samples in
+/// six languages), which the parser would go through line by line only to
+/// give back unchanged, and which normalising leaves as it is.
+///
+/// That is when, out of a table, `lines[open]` starts with a fence, a line
+/// that is only a fence of the same kind, at least as long, closes it, and
+/// no line between could be taken for a closing fence or is one that
+/// normalising changes or learns from. The content is then the lines as
+/// they are. That the parser reads the remaining fence lines as one code
+/// block at the same places is checked in [`Builder`] (it would not, say,
+/// inside raw HTML); a page where it does not is read again without lifting.
+fn liftable_code(text: &str, lines: &[&str], open: usize, has_raw_tables: bool) -> Option<usize> {
+    let (fence, length) = opening_fence(lines[open])?;
+    let three = [fence; 3];
+    let mut close = open + 1;
+    loop {
+        let line = *lines.get(close)?;
+        let t = trim_start(line);
+        if t.as_bytes().starts_with(&three) {
+            break;
+        }
+        // A delimiter row (which may start a table) or a depth marker to
+        // decode; raw table markup.
+        if (t.starts_with(['|', '-', ':']) && (is_delimiter_row(line) || line.starts_with("| &")))
+            || (has_raw_tables && line.contains("<md-dt-table"))
+        {
+            return None;
+        }
+        close += 1;
+    }
+    if close == open + 1 || !is_closing_fence(lines[close], fence, length) {
+        return None;
+    }
+    // The parser would write `\r\n` and NUL otherwise.
+    let content = &text[offset(text, lines[open + 1])..offset(text, lines[close])];
+    memchr::memchr2(b'\r', 0, content.as_bytes())
+        .is_none()
+        .then_some(close)
+}
+
+/// Where `line`, a slice of `text`, starts in it.
+fn offset(text: &str, line: &str) -> usize {
+    line.as_ptr() as usize - text.as_ptr() as usize
+}
+
+/// A line that opens a fenced code block where it starts: its fence
+/// character and length.
+fn opening_fence(line: &str) -> Option<(u8, usize)> {
+    let bytes = line.as_bytes();
+    let fence = *bytes.first().filter(|&&b| b == b'`' || b == b'~')?;
+    let length = bytes.iter().take_while(|&&b| b == fence).count();
+    // A backtick fence's info string holds no backtick.
+    (length >= 3 && !(fence == b'`' && bytes[length..].contains(&b'`'))).then_some((fence, length))
+}
+
+/// A line that is only a closing fence for `fence` × `length`: at least
+/// as many fence characters where the line starts, then spaces.
+fn is_closing_fence(line: &str, fence: u8, length: usize) -> bool {
+    let bytes = line.as_bytes();
+    let run = bytes.iter().take_while(|&&b| b == fence).count();
+    run >= length && bytes[run..].iter().all(|&b| b == b' ')
+}
+
 /// `text.split('\n')`, with memchr's vectorised search: a corpus has a
 /// million lines, and the generic char search showed in profiles.
 fn split_lines(text: &str) -> Vec<&str> {
@@ -297,7 +475,7 @@ fn split_lines(text: &str) -> Vec<&str> {
 
 /// Cells in a table row: `|`s not escaped, less the outer pipes.
 fn row_cells(line: &str) -> usize {
-    let line = line.trim();
+    let line = trim(line);
     // Asked of every table row, so searched with memchr. Bytes, not chars:
     // `|` and `\\` are ASCII, and no byte of another character equals them.
     let bytes = line.as_bytes();
@@ -332,43 +510,38 @@ fn is_header_without_delimiter(line: &str, next: &str) -> bool {
 
 /// A line that starts a block of its own, so cannot continue a table cell.
 fn starts_block(line: &str) -> bool {
-    let t = line.trim_start();
+    let t = trim_start(line);
     t.starts_with('#') || t.starts_with("```") || t.starts_with('<') || t.starts_with(":::")
 }
 
 /// A heading or code fence: either ends a table.
 fn starts_heading_or_fence(line: &str) -> bool {
-    let t = line.trim_start();
+    let t = trim_start(line);
     t.starts_with('#') || t.starts_with("```")
 }
 
 /// A row that opened with a pipe but has not closed with one.
 fn is_open_row(line: &str) -> bool {
-    let t = line.trim();
+    let t = trim(line);
     t.starts_with('|') && !t.ends_with('|')
 }
 
 fn ends_with_hard_break(line: &str) -> bool {
-    line.ends_with("  ") && !line.trim_end().ends_with('|')
+    line.ends_with("  ") && !trim_end(line).ends_with('|')
 }
 
 fn is_delimiter_row(line: &str) -> bool {
     // Asked of every line: most fail at their first character, so that is
     // looked at before the line is trimmed at its end.
-    let t = line.trim_start();
+    let t = trim_start(line);
     if !t.starts_with(['|', '-', ':']) {
         return false;
     }
-    let t = t.trim_end();
+    let t = trim_end(t);
     t.bytes()
         .all(|b| matches!(b, b'|' | b'-' | b':' | b' ' | b'\t'))
         && t.contains('-')
         && t.contains('|')
-}
-
-/// `line.trim().is_empty()`, without scanning from both ends.
-fn is_blank(line: &str) -> bool {
-    line.chars().all(char::is_whitespace)
 }
 
 fn strip_quote(line: &str) -> &str {
@@ -497,10 +670,17 @@ struct Builder<'a> {
     in_head: bool,
     /// The normalised line the last event's offset fell on.
     line_cursor: usize,
+    /// A `&nbsp;` decoded ahead of the parser is in code, raw HTML or the
+    /// front matter, where the parser would have kept it as written.
+    verbatim_nbsp: bool,
+    /// The content of the code blocks lifted out of the text, and how many
+    /// the parser has given as expected so far.
+    lifted_text: std::vec::IntoIter<String>,
+    next_lifted: usize,
 }
 
 impl<'a> Builder<'a> {
-    fn new(source: &'a Normalized) -> Self {
+    fn new(source: &'a Normalized, lifted_text: Vec<String>) -> Self {
         Builder {
             source,
             stack: vec![Container::Root(Vec::new())],
@@ -514,6 +694,9 @@ impl<'a> Builder<'a> {
             row: None,
             in_head: false,
             line_cursor: 0,
+            verbatim_nbsp: false,
+            lifted_text: lifted_text.into_iter(),
+            next_lifted: 0,
         }
     }
 
@@ -586,10 +769,17 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn event(&mut self, event: Event<'_>, offset: usize) {
+    /// Inlined into the parse loop: an event is large, and passing it to a
+    /// call copied it, and dropping it by reference called its drop glue,
+    /// once per event. Verbatim events (code, raw HTML, the front matter)
+    /// are checked for decoded `&nbsp;`s.
+    #[inline(always)]
+    fn event(&mut self, event: Event<'_>, range: std::ops::Range<usize>) {
+        let offset = range.start;
         if self.in_front_matter {
             match event {
                 Event::Text(t) => {
+                    self.verbatim_nbsp |= self.source.has_decoded_nbsp(range);
                     if let Some((_, fm)) = self.front_matter.as_mut() {
                         fm.push_str(&t);
                     }
@@ -601,7 +791,10 @@ impl<'a> Builder<'a> {
         }
         if let Some((_, _, text)) = self.code.as_mut() {
             match event {
-                Event::Text(t) => text.push_str(&t),
+                Event::Text(t) => {
+                    self.verbatim_nbsp |= self.source.has_decoded_nbsp(range);
+                    text.push_str(&t);
+                }
                 Event::End(TagEnd::CodeBlock) => {
                     if let Some((line, lang, text)) = self.code.take() {
                         self.push_block(Block {
@@ -618,7 +811,7 @@ impl<'a> Builder<'a> {
             Event::Start(tag) => {
                 // Only a start needs its line.
                 let line = self.source.line_of(offset, &mut self.line_cursor);
-                self.start(tag, line, offset)
+                self.start(&tag, line, range)
             }
             Event::End(tag) => self.end(tag),
             Event::Text(t) if self.inline.is_some() => {
@@ -626,6 +819,7 @@ impl<'a> Builder<'a> {
                 self.plain.push_str(&t);
             }
             Event::Code(c) => {
+                self.verbatim_nbsp |= self.source.has_decoded_nbsp(range);
                 let fence = if c.contains('`') { "``" } else { "`" };
                 self.text(fence, "");
                 self.text(&c, &c);
@@ -633,6 +827,7 @@ impl<'a> Builder<'a> {
             }
             Event::SoftBreak | Event::HardBreak => self.text("\n", "\n"),
             Event::InlineHtml(html) | Event::Html(html) => {
+                self.verbatim_nbsp |= self.source.has_decoded_nbsp(range);
                 let tag = html.trim().trim_start_matches('<').trim_end_matches('>');
                 let name = tag.trim_end_matches('/').trim();
                 let is = |wanted: &str| name.eq_ignore_ascii_case(wanted);
@@ -655,6 +850,26 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// The content of the code block at `range` if it is the next lifted
+    /// one, as the parser read it: fenced, between the same fence lines.
+    fn lifted_code(
+        &mut self,
+        kind: &CodeBlockKind<'_>,
+        range: std::ops::Range<usize>,
+    ) -> Option<String> {
+        let next = self.source.lifted.get(self.next_lifted)?;
+        if next.fence != range.start
+            || next.end != range.end
+            || !matches!(kind, CodeBlockKind::Fenced(_))
+        {
+            // A lifted block the parser read otherwise is never found, and
+            // the page is read again.
+            return None;
+        }
+        self.next_lifted += 1;
+        self.lifted_text.next()
+    }
+
     /// Text directly in a tight list item (no paragraph around it) becomes
     /// a paragraph when a block starts after it or the item ends.
     fn flush_item_text(&mut self) {
@@ -671,7 +886,8 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn start(&mut self, tag: Tag<'_>, line: usize, offset: usize) {
+    fn start(&mut self, tag: &Tag<'_>, line: usize, range: std::ops::Range<usize>) {
+        let offset = range.start;
         if matches!(
             tag,
             Tag::Paragraph
@@ -699,7 +915,8 @@ impl<'a> Builder<'a> {
                     }
                     CodeBlockKind::Indented => String::new(),
                 };
-                self.code = Some((line, lang, String::new()));
+                let text = self.lifted_code(kind, range).unwrap_or_default();
+                self.code = Some((line, lang, text));
             }
             Tag::List(_) => self.stack.push(Container::List(Vec::new())),
             Tag::Item => {
@@ -732,11 +949,11 @@ impl<'a> Builder<'a> {
             Tag::Emphasis => self.text("*", ""),
             Tag::Strikethrough => self.text("~~", ""),
             Tag::Link { dest_url, .. } => {
-                self.links.push(absolute_url(&dest_url));
+                self.links.push(absolute_url(dest_url));
                 self.text("[", "");
             }
             Tag::Image { dest_url, .. } => {
-                self.links.push(absolute_url(&dest_url));
+                self.links.push(absolute_url(dest_url));
                 self.text("![", "");
             }
             _ => {}
@@ -913,6 +1130,80 @@ mod tests {
             row.cells[1].markdown,
             "see [doc](https://open.feishu.cn/document/a/b)\n**示例值**：1"
         );
+    }
+
+    #[test]
+    fn decodes_depth_markers_as_the_parser_would() {
+        let pages = [
+            "| 名称 | 类型 |\n| --- | --- |\n| a | object |\n| &nbsp;&nbsp;└ b | string |\n| &nbsp;&nbsp;&nbsp;&nbsp;└ **c** | int |\n",
+            // Where the parser keeps entities as written: code blocks,
+            // code spans, raw HTML and the front matter.
+            "```\n| &nbsp;└ a |\n```\n",
+            "x `a\n| &nbsp;└ b` c\n",
+            "<div>\n| &nbsp;└ a |\n</div>\n",
+            "x <a title=\"\n| &nbsp;└ b\"> c\n",
+            "---\nt: 1\n| &nbsp;└ a\n---\n# h\n",
+            // Not a depth marker at a line's start: left to the parser.
+            "| &nbsp;x |\n| --- |\n| &nbsp;&nbsp; |\n",
+            "    | &nbsp;└ a |\n",
+        ];
+        for text in pages {
+            let undecoded = Page::build(normalize(text, false)).unwrap();
+            let page = Page::parse(text);
+            assert_eq!(format!("{page:?}"), format!("{undecoded:?}"), "{text}");
+        }
+        let t = Page::parse(pages[0]);
+        assert_eq!(tables(&t)[0].rows[1].cells[0].plain(), "\u{a0}\u{a0}└ b");
+        for text in &pages[1..6] {
+            assert!(Page::build(normalize(text, true)).is_none(), "{text}");
+        }
+    }
+
+    #[test]
+    fn lifts_code_blocks_as_the_parser_reads_them() {
+        let pages = [
+            // Lifted.
+            "# t\n\n```json\n{\n  \"a\": 1\n}\n```\n\ntext\n~~~~ go\nx := 1\n\n~~~~~  \n",
+            "- a\n```\nb\n```\n- c\n",
+            "x\n```\ncode\n```\n| a | b |\n| --- | --- |\n| 1 | 2 |\n",
+            // Left to the parser: lines that may close the block, a table
+            // line, raw table markup, no closing fence.
+            "```\na\n  ```\nb\n```\n",
+            "````\na\n```\nb\n````\n",
+            "```\n| a |\n| --- |\n```\n",
+            "```\n| &nbsp;└ a |\n```\n",
+            "```\n<md-dt-table></md-dt-table>\n```\n",
+            "```\nopen\n",
+            // Read otherwise by the parser: in raw HTML, the front matter,
+            // a table; a fence with a backtick in its info string.
+            "<div>\n```\n*a*\n```\n</div>\n",
+            "---\nt: 1\n```\na: b\n```\n---\n# h\n",
+            "| a | b |\n| --- | --- |\n| 1 | 2 |\n```\nc\n```\n",
+            "```a`\nb\n```\n",
+        ];
+        for text in pages {
+            let plain = Page::build(normalize(text, false)).unwrap();
+            assert_eq!(
+                format!("{:?}", Page::parse(text)),
+                format!("{plain:?}"),
+                "{text}"
+            );
+        }
+        assert_eq!(normalize(pages[0], true).lifted.len(), 2);
+        assert_eq!(
+            normalize(pages[0], true).lifted_text[0],
+            "{\n  \"a\": 1\n}\n"
+        );
+        for text in &pages[1..3] {
+            assert_eq!(normalize(text, true).lifted.len(), 1, "{text}");
+        }
+        for text in &pages[..3] {
+            assert!(Page::build(normalize(text, true)).is_some(), "{text}");
+        }
+        for text in &pages[3..9] {
+            assert!(normalize(text, true).lifted.is_empty(), "{text}");
+        }
+        assert!(Page::build(normalize(pages[9], true)).is_none());
     }
 
     #[test]

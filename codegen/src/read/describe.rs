@@ -8,6 +8,7 @@
 
 use super::Keywords;
 use crate::spec::EnumValue;
+use crate::text::{has_newline, lines, trim};
 
 #[derive(Debug, Default, PartialEq)]
 pub struct Described {
@@ -27,8 +28,8 @@ enum Part {
 
 pub fn describe(markdown: &str, keywords: &Keywords) -> Described {
     // Most cells are one line of prose, with no marker.
-    let trimmed = markdown.trim();
-    if !trimmed.contains('\n') && !trimmed.starts_with("**") {
+    let trimmed = trim(markdown);
+    if !has_newline(trimmed) && !trimmed.starts_with("**") {
         return Described {
             description: trimmed.to_string(),
             ..Described::default()
@@ -39,8 +40,8 @@ pub fn describe(markdown: &str, keywords: &Keywords) -> Described {
     let mut constraints: Vec<String> = Vec::new();
     let mut part = Part::Prose;
     let is_any = |marker: &str, words: &[&str]| words.iter().any(|w| keywords.is(marker, w));
-    for line in markdown.lines() {
-        let line = line.trim();
+    for line in lines(markdown) {
+        let line = trim(line);
         if line.is_empty() {
             continue;
         }
@@ -87,31 +88,33 @@ pub fn describe(markdown: &str, keywords: &Keywords) -> Described {
 /// `**marker**：rest` (full-width or ASCII colon, inside or after the bold).
 fn split_marker(line: &str) -> Option<(&str, &str)> {
     let inner = line.strip_prefix("**")?;
-    let end = inner.find("**")?;
-    let marker = inner[..end].trim_end_matches([':', '：']).trim();
-    let rest = inner[end + 2..]
-        .trim_start()
-        .trim_start_matches([':', '：'])
-        .trim();
+    let end = memchr::memchr_iter(b'*', inner.as_bytes())
+        .find(|&at| inner.as_bytes().get(at + 1) == Some(&b'*'))?;
+    let marker = trim(inner[..end].trim_end_matches([':', '：']));
+    let rest = trim(
+        inner[end + 2..]
+            .trim_start()
+            .trim_start_matches([':', '：']),
+    );
     Some((marker, rest))
 }
 
 /// One or more `- value：description` items on a line, added to `out`.
 fn enum_items(line: &str, out: &mut Vec<EnumValue>) {
-    let line = line.trim();
+    let line = trim(line);
     let mut push = |value: &str, description: &str| {
-        let value = value.trim().trim_matches('"');
+        let value = trim(value).trim_matches('"');
         if !value.is_empty() {
             out.push(EnumValue {
                 value: value.to_string(),
-                description: description.trim().to_string(),
+                description: trim(description).to_string(),
             });
         }
     };
     // Format C runs the items together: ``- `a`: x - `b`: y``.
     if let Some(rest) = line.strip_prefix("- `") {
         for piece in rest.split(" - `") {
-            let piece = piece.trim();
+            let piece = trim(piece);
             match piece.split_once('`') {
                 Some((value, description)) => {
                     push(value, description.trim_start_matches([':', '：', ' ']))
@@ -121,7 +124,7 @@ fn enum_items(line: &str, out: &mut Vec<EnumValue>) {
         }
         return;
     }
-    let piece = line.strip_prefix("- ").unwrap_or(line).trim();
+    let piece = trim(line.strip_prefix("- ").unwrap_or(line));
     match colon(piece) {
         Some((at, width)) => push(&piece[..at], &piece[at + width..]),
         None => push(piece, ""),
@@ -147,7 +150,7 @@ fn colon(text: &str) -> Option<(usize, usize)> {
 }
 
 fn unquote(s: &str) -> &str {
-    let s = s.trim();
+    let s = trim(s);
     for (open, close) in [("\"", "\""), ("“", "”")] {
         if let Some(inner) = s.strip_prefix(open).and_then(|r| r.strip_suffix(close)) {
             return inner;

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::json::{Json, Object};
 use crate::diag::Diagnostics;
 use crate::spec::{Field, Items, Type};
+use crate::text::trim;
 
 /// A type cell read: the kind, the page's type name, and an array's element.
 #[derive(Clone, Debug, PartialEq)]
@@ -47,18 +48,18 @@ impl TypeRef {
 /// Reads a type cell: `string`, `int64`, `number(float)`, `i18n[]`,
 /// `map<string, string>`, `national_id_type`, `\-`, ...
 pub fn parse_type(cell: &str) -> TypeRef {
-    let cell = cell.trim().trim_matches('`');
+    let cell = trim(cell).trim_matches('`');
     // Most type cells escape nothing: no copy for them.
     let unescaped;
-    let text = if cell.contains('\\') {
+    let text = if memchr::memchr(b'\\', cell.as_bytes()).is_some() {
         unescaped = cell
             .replace("\\[", "[")
             .replace("\\]", "]")
             .replace("\\-", "-")
             .replace("\\_", "_");
-        unescaped.trim()
+        trim(&unescaped)
     } else {
-        cell.trim()
+        trim(cell)
     };
     let lower = text.to_ascii_lowercase();
     if let Some(inner) = text.strip_suffix("[]") {

@@ -18,6 +18,7 @@ use crate::diag::{Defect, Diagnostic, Diagnostics};
 use crate::mojibake;
 use crate::page::{BlockKind, Inline, Page, Row, Table};
 use crate::spec::{AccessToken, ErrorCode, Field, Format, Source, Spec, Type};
+use crate::text::{find_char, trim};
 use fields::{apply_type, fields_from_example, nest_by_depth, nest_by_example, parse_type};
 pub use fields::{PageTypes, TypeDict};
 use json::Json;
@@ -716,7 +717,7 @@ impl Reader<'_> {
             description: None,
         };
         for (i, header) in table.header.iter().enumerate() {
-            let h = header.plain().trim();
+            let h = trim(header.plain());
             let any = |words: &[&str]| words.iter().any(|w| self.keywords.is(h, w));
             if any(&[
                 "名称",
@@ -786,7 +787,7 @@ impl Reader<'_> {
             };
             let name = &field.name;
             match columns.ty.and_then(|i| row.cells.get(i)) {
-                Some(ty) if !ty.plain().trim().is_empty() => {
+                Some(ty) if !trim(ty.plain()).is_empty() => {
                     let parsed = parse_type(ty.plain());
                     if !parsed.known {
                         self.diags
@@ -836,8 +837,9 @@ impl Reader<'_> {
     /// Some older pages have no 必填 column and write `必选` / `可选` on a
     /// second line of the name cell: the name, and whether it is required.
     fn required_in_name<'t>(&self, raw: &'t str) -> (&'t str, bool) {
-        if let Some((name, mark)) = raw.rsplit_once('\n') {
-            let mark = mark.trim().trim_matches('`').trim();
+        if let Some(at) = memchr::memrchr(b'\n', raw.as_bytes()) {
+            let (name, mark) = (&raw[..at], &raw[at + 1..]);
+            let mark = trim(trim(mark).trim_matches('`'));
             if self.keywords.is(mark, "必选") {
                 return (name, true);
             }
@@ -849,7 +851,7 @@ impl Reader<'_> {
     }
 
     fn required(&mut self, row: &Row, text: &str) -> bool {
-        let t = text.trim();
+        let t = trim(text);
         let k = |w: &str| self.keywords.is(t, w);
         if k("是")
             || k("必填")
@@ -1093,16 +1095,16 @@ struct Columns {
 }
 
 fn cell(row: &Row, i: usize) -> &str {
-    row.cells.get(i).map(|c| c.plain().trim()).unwrap_or("")
+    row.cells.get(i).map(|c| trim(c.plain())).unwrap_or("")
 }
 
 /// Format C's `&nbsp;&nbsp;└ name`: two no-break spaces per level.
 fn split_depth(raw: &str) -> (Option<usize>, String) {
-    let text = raw.trim_matches(|c: char| c.is_ascii_whitespace());
-    match text.find('└') {
+    let text = raw.trim_ascii();
+    match find_char(text, '└') {
         Some(at) => {
             let spaces = text[..at].chars().filter(|&c| c == '\u{a0}').count();
-            let name = text[at + '└'.len_utf8()..].trim().trim_matches('`').trim();
+            let name = trim(trim(&text[at + '└'.len_utf8()..]).trim_matches('`'));
             (Some((spaces / 2).max(1)), name.to_string())
         }
         // Older pages mark nested rows `∟`, indented by em or en spaces
@@ -1166,9 +1168,14 @@ fn json_kind(value: &Json) -> &'static str {
 }
 
 fn is_field_name(name: &str) -> bool {
-    !name.is_empty()
-        && name.len() <= 120
-        && !name.contains(char::is_whitespace)
+    if name.is_empty() || name.len() > 120 {
+        return false;
+    }
+    // Most names are ASCII: graphic characters only is the answer.
+    if name.bytes().all(|b| b.is_ascii_graphic()) {
+        return true;
+    }
+    !name.contains(char::is_whitespace)
         && name
             .chars()
             .all(|c| c.is_ascii_graphic() || c.is_alphanumeric())
