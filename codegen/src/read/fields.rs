@@ -473,9 +473,8 @@ pub fn nest_by_example(
         }
         let frame = &mut frames[parent];
         frame.all_shown &= placed_by_example;
-        let style = Style::of(&name);
         for frame in &mut frames[..=parent] {
-            frame.styles.add(style);
+            frame.styles.add(row_style);
         }
         let frame = &mut frames[parent];
         if !frame.seen.insert(name.clone()) {
@@ -1009,6 +1008,24 @@ mod tests {
         parse(text).expect("valid JSON")
     }
 
+    /// Flat rows of a table, each `(name, type)`.
+    fn flat(rows: &[(&str, &str)]) -> Vec<(usize, Field)> {
+        rows.iter()
+            .map(|&(name, ty)| (1, field(name, ty)))
+            .collect()
+    }
+
+    /// Nests with nothing known from other pages.
+    fn nest_alone(rows: Vec<(usize, Field)>, example: Option<&Json>) -> Vec<Field> {
+        nest_by_example(
+            rows,
+            example,
+            &TypeDict::new(),
+            &mut PageTypes::default(),
+            &mut Diagnostics::new("p"),
+        )
+    }
+
     fn shape(fields: &[Field]) -> String {
         fields
             .iter()
@@ -1164,7 +1181,7 @@ mod tests {
 
     #[test]
     fn another_page_ends_a_repeated_container() {
-        let rows = [
+        let rows = flat(&[
             ("dependent", "dependent_t[]"),
             ("phone", "phone_t"),
             ("number", "string"),
@@ -1175,10 +1192,7 @@ mod tests {
             ("number", "string"),
             ("address", "address_t"),
             ("line", "string"),
-        ]
-        .into_iter()
-        .map(|(name, ty)| (1, field(name, ty)))
-        .collect::<Vec<_>>();
+        ]);
         let mut d = Diagnostics::new("p");
         let mut types = PageTypes::default();
         // The example shows the lists, not what is in them. Both phones run
@@ -1213,7 +1227,7 @@ mod tests {
         // Two copies of one list of alternatives: by repetition, each
         // alternative holds the ones after it. The example shows `date` as
         // the value's own, and nothing shows what `text` holds.
-        let rows = [
+        let rows = flat(&[
             ("value", "value_t"),
             ("text", "text_t"),
             ("v", "string"),
@@ -1225,19 +1239,9 @@ mod tests {
             ("v", "string"),
             ("date", "date_t"),
             ("v", "int"),
-        ]
-        .into_iter()
-        .map(|(name, ty)| (1, field(name, ty)))
-        .collect::<Vec<_>>();
-        let mut d = Diagnostics::new("p");
+        ]);
         let example = example(r#"{"value": {"date": {"v": 1}, "list": {"values": []}}}"#);
-        let tree = nest_by_example(
-            rows,
-            Some(&example),
-            &TypeDict::new(),
-            &mut PageTypes::default(),
-            &mut d,
-        );
+        let tree = nest_alone(rows, Some(&example));
         assert_eq!(
             shape(&tree),
             "value(text(v) date(v) list(values(text(v date(v)))))"
@@ -1246,24 +1250,15 @@ mod tests {
 
     #[test]
     fn the_example_tells_a_file_record_and_a_bare_list_of_objects() {
-        let rows = [
+        let rows = flat(&[
             ("file", "file"),
             ("token", "string"),
             ("nodes", "list"),
             ("id", "string"),
             ("upload", "file"),
-        ]
-        .into_iter()
-        .map(|(name, ty)| (1, field(name, ty)))
-        .collect::<Vec<_>>();
+        ]);
         let example = example(r#"{"file": {"token": "t"}, "nodes": [{"id": "n"}], "upload": "x"}"#);
-        let tree = nest_by_example(
-            rows,
-            Some(&example),
-            &TypeDict::new(),
-            &mut PageTypes::default(),
-            &mut Diagnostics::new("p"),
-        );
+        let tree = nest_alone(rows, Some(&example));
         assert_eq!(shape(&tree), "file(token) nodes(id) upload");
         assert_eq!(
             (tree[0].ty, tree[0].type_name.as_str()),
@@ -1275,7 +1270,7 @@ mod tests {
 
     #[test]
     fn a_row_named_in_another_style_leaves_the_container() {
-        let rows = [
+        let rows = flat(&[
             ("record_id", "string"),
             ("content", "content_block"),
             ("imageList", "content_image[]"),
@@ -1283,17 +1278,8 @@ mod tests {
             ("width", "int"),
             ("progress_rate", "progress_rate"),
             ("percent", "number"),
-        ]
-        .into_iter()
-        .map(|(name, ty)| (1, field(name, ty)))
-        .collect::<Vec<_>>();
-        let tree = nest_by_example(
-            rows,
-            None,
-            &TypeDict::new(),
-            &mut PageTypes::default(),
-            &mut Diagnostics::new("p"),
-        );
+        ]);
+        let tree = nest_alone(rows, None);
         assert_eq!(
             shape(&tree),
             "record_id content(imageList(fileToken width)) progress_rate(percent)"
