@@ -423,14 +423,36 @@ pub fn nest_by_example(
         // other way round: a row of the other style is further out.
         let row_style = Style::of(&name);
         let fits = |f: &Frame<'_>| !f.styles.only(row_style.other());
+        // The example lists fields in the table's order: until the key it
+        // shows after a container comes, rows may still be inside that
+        // container, past the last key the example shows there. Taken when
+        // the example already left rows of the container out, or for a
+        // plain field no other page showed the container's type without
+        // (examples lag behind fields added last; a whole container left
+        // out of them is more often a sibling).
+        let inside_by_order = |i: usize| {
+            i > 0 && {
+                let (outer, inner) = (&frames[i - 1], &frames[i]);
+                outer.example.iter().any(|e| {
+                    e.keys()
+                        .skip_while(|k| *k != inner.field.name)
+                        .nth(1)
+                        .is_some_and(|next| !outer.seen.contains(next))
+                })
+            }
+        };
         let open = |(i, f): &(usize, &Frame<'_>)| {
             free(&(*i, f))
                 && fits(f)
                 && match (f.example.is_empty(), knows(f)) {
-                    (false, _) => f
-                        .example
-                        .iter()
-                        .any(|e| e.keys().any(|k| !f.seen.contains(k))),
+                    (false, _) => {
+                        f.example
+                            .iter()
+                            .any(|e| e.keys().any(|k| !f.seen.contains(k)))
+                            || (inside_by_order(*i)
+                                && (!f.all_shown
+                                    || (!may_have_children(&field) && !shown_without(f))))
+                    }
                     (true, Some(_)) => false,
                     (true, None) => true,
                 }
@@ -1266,6 +1288,46 @@ mod tests {
         );
         assert_eq!(tree[1].items.as_ref().map(|i| i.ty), Some(Type::Object));
         assert_eq!(tree[2].ty, Type::File);
+    }
+
+    #[test]
+    fn rows_before_the_next_key_shown_stay_in_the_container() {
+        // The example leaves out fields of `offer` (`extra`) and ends it
+        // before the table does: `added` still comes before `education`.
+        let rows = flat(&[
+            ("offer", "offer"),
+            ("id", "string"),
+            ("extra", "string"),
+            ("job", "string"),
+            ("added", "string"),
+            ("education", "education[]"),
+            ("school", "string"),
+        ]);
+        let json = example(r#"{"offer": {"id": "1", "job": "j"}, "education": [{"school": "s"}]}"#);
+        assert_eq!(
+            shape(&nest_alone(rows, Some(&json))),
+            "offer(id extra job added) education(school)"
+        );
+        // A container the example showed whole keeps a plain field after
+        // its last key, but not a container.
+        let rows = flat(&[
+            ("items", "item[]"),
+            ("name", "string"),
+            ("open_sharing", "string"),
+            ("job_title", "job_title"),
+            ("id", "string"),
+            ("job_level", "job_level"),
+            ("level_id", "string"),
+            ("job_family", "job_family"),
+            ("family_id", "string"),
+        ]);
+        let json = example(
+            r#"{"items": [{"name": "n"}], "job_title": {"id": "1"}, "job_family": {"family_id": "2"}}"#,
+        );
+        assert_eq!(
+            shape(&nest_alone(rows, Some(&json))),
+            "items(name open_sharing) job_title(id) job_level(level_id) job_family(family_id)"
+        );
     }
 
     #[test]
