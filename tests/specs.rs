@@ -167,7 +167,9 @@ fn a_type_from_another_page_follows_its_changes() {
         workspace().join("tests/fixtures/pages/format_a_type_from_response.md"),
     )
     .unwrap();
-    // Lists `member_info` flat, with an example that shows only `name`.
+    // Lists `member_info` flat, with an example that shows only `name` (and
+    // `reason` before it, so that the order of keys does not keep `email`
+    // in `member`).
     let learner =
         "---\ntitle: \"更新成员\"\nsource_url: https://open.feishu.cn/document/demo\n---\n\
         # 更新成员\n\n## 请求\n名称 | 值\n---|---\n\
@@ -175,7 +177,7 @@ fn a_type_from_another_page_follows_its_changes() {
         HTTP Method | PATCH\n\n### 请求体\n\n名称 | 类型 | 必填 | 描述\n--- | --- | --- | ---\n\
         member | member_info | 是 | 成员\nname | string | 否 | 姓名\nemail | string | 否 | 邮箱\n\
         reason | string | 否 | 原因\n\n### 请求体示例\n```json\n\
-        {\"member\": {\"name\": \"张三\"}, \"reason\": \"改名\"}\n```\n";
+        {\"reason\": \"改名\", \"member\": {\"name\": \"张三\"}}\n```\n";
     let pages = |teacher: &str| {
         vec![
             PageInput {

@@ -359,6 +359,14 @@ pub fn nest_by_example(
         styles: Styles::default(),
     }];
     let spans = repeated_spans(&rows);
+    // Rows with dotted type names, which name the type that holds them.
+    let dotted: Vec<(usize, String)> = rows
+        .iter()
+        .enumerate()
+        .map(|(row, (_, field))| (row, row_type_name(field)))
+        .filter(|(_, ty)| ty.contains('.'))
+        .map(|(row, ty)| (row, ty.to_string()))
+        .collect();
     for (row, (line, mut field)) in rows.into_iter().enumerate() {
         let name = field.name.clone();
         // Rows a container is known by repetition to hold are inside it,
@@ -422,7 +430,22 @@ pub fn nest_by_example(
         // Fields named in camelCase do not hold one in snake_case, nor the
         // other way round: a row of the other style is further out.
         let row_style = Style::of(&name);
-        let fits = |f: &Frame<'_>| !f.styles.only(row_style.other());
+        let own_type = row_type_name(&field);
+        // A row whose type is named after its holder's
+        // (`app.table.field.description`, not `application.app_usage`) is
+        // not in a container of a dotted type name outside that holder.
+        let named_for_holder = own_type
+            .rsplit_once('.')
+            .is_some_and(|(holder, _)| holder.contains('.'));
+        let holder = frames
+            .iter()
+            .rposition(|f| named_after(own_type, f.type_name()));
+        let fits = |i: usize, f: &Frame<'_>| {
+            !f.styles.only(row_style.other())
+                && !(named_for_holder
+                    && f.type_name().contains('.')
+                    && holder.is_none_or(|holder| i < holder))
+        };
         // The example lists fields in the table's order: until the key it
         // shows after a container comes, rows may still be inside that
         // container, past the last key the example shows there. Taken when
@@ -441,21 +464,35 @@ pub fn nest_by_example(
                 })
             }
         };
+        // A later row whose type is named after the container's is inside
+        // it, and so is every row before it (the table lists a container's
+        // fields together), unless another container of that type comes
+        // first (this row included).
+        let named_later = |f: &Frame<'_>| {
+            let container = f.type_name();
+            !container.is_empty()
+                && dotted
+                    .iter()
+                    .skip_while(|(at, _)| *at < row)
+                    .take_while(|(_, ty)| ty != container)
+                    .any(|(at, ty)| *at > row && named_after(ty, container))
+        };
         let open = |(i, f): &(usize, &Frame<'_>)| {
             free(&(*i, f))
-                && fits(f)
-                && match (f.example.is_empty(), knows(f)) {
-                    (false, _) => {
-                        f.example
-                            .iter()
-                            .any(|e| e.keys().any(|k| !f.seen.contains(k)))
-                            || (inside_by_order(*i)
-                                && (!f.all_shown
-                                    || (!may_have_children(&field) && !shown_without(f))))
-                    }
-                    (true, Some(_)) => false,
-                    (true, None) => true,
-                }
+                && fits(*i, f)
+                && (named_later(f)
+                    || match (f.example.is_empty(), knows(f)) {
+                        (false, _) => {
+                            f.example
+                                .iter()
+                                .any(|e| e.keys().any(|k| !f.seen.contains(k)))
+                                || (inside_by_order(*i)
+                                    && (!f.all_shown
+                                        || (!may_have_children(&field) && !shown_without(f))))
+                        }
+                        (true, Some(_)) => false,
+                        (true, None) => true,
+                    })
         };
         // Claimed by an example or a known type; else the deepest open
         // container; else the deepest that does not have the name yet and
@@ -464,13 +501,18 @@ pub fn nest_by_example(
         // A type does not hold a field of its own type: a row typed like an
         // open container is that container's sibling, or further out,
         // unless the example shows it inside (a tree of options).
-        let own_type = row_type_name(&field);
         let limit = frames
             .iter()
             .rposition(|f| !own_type.is_empty() && own_type != ENUM && f.type_name() == own_type)
             .filter(|&at| !shown(&frames[at]))
             .unwrap_or(frames.len())
             .max(floor + 1);
+        // Rows before one a container's type names are inside it, whatever
+        // an enclosing example claims.
+        let floor = frames
+            .iter()
+            .rposition(|f| named_later(f))
+            .map_or(floor, |at| at.max(floor));
         let in_reach = || frames.iter().enumerate().take(limit).skip(floor).rev();
         let parent = in_reach()
             .find(|(_, f)| claims(f))
@@ -482,10 +524,10 @@ pub fn nest_by_example(
             // that would scatter a longer list of its fields.
             .or_else(|| {
                 in_reach().find(|&(i, f)| {
-                    i > 0 && i < ended && free(&(i, f)) && !shown_without(f) && fits(f)
+                    i > 0 && i < ended && free(&(i, f)) && !shown_without(f) && fits(i, f)
                 })
             })
-            .or_else(|| in_reach().find(|&(i, f)| i < ended && free(&(i, f)) && fits(f)))
+            .or_else(|| in_reach().find(|&(i, f)| i < ended && free(&(i, f)) && fits(i, f)))
             .or_else(|| in_reach().find(|&(i, f)| i < ended && free(&(i, f))))
             .or_else(|| in_reach().find(free))
             .map_or(floor, |(i, _)| i);
@@ -1161,10 +1203,11 @@ mod tests {
         assert_eq!(types.learned["member_info"].len(), 2);
         assert!(types.used.is_empty());
 
-        // The example shows `member` in part, and `note` outside: `email`
-        // goes out with it (and `member` looks whole, with `name` only),
-        // unless the dictionary has it in the type.
-        let part = example(r#"{"member": {"name": "a"}, "note": "c"}"#);
+        // The example shows `member` in part, and `note` outside (and not
+        // after it, which would keep `email` in): `email` goes out with it
+        // (and `member` looks whole, with `name` only), unless the
+        // dictionary has it in the type.
+        let part = example(r#"{"note": "c", "member": {"name": "a"}}"#);
         let mut types = PageTypes::default();
         let tree = nest_by_example(rows(), Some(&part), &TypeDict::new(), &mut types, &mut d);
         assert_eq!(shape(&tree), "member(name) email note");
@@ -1327,6 +1370,63 @@ mod tests {
         assert_eq!(
             shape(&nest_alone(rows, Some(&json))),
             "items(name open_sharing) job_title(id) job_level(level_id) job_family(family_id)"
+        );
+    }
+
+    #[test]
+    fn dotted_type_names_tell_the_holder() {
+        // `type` is named after `property`, so `table_id` before it is in
+        // `property` too, though `field`'s example (in another order) has
+        // keys to come;
+        // `description` is named after `field`, so it leaves `type`.
+        let rows = flat(&[
+            ("field", "app.table.field"),
+            ("name", "string"),
+            ("property", "app.table.field.property"),
+            ("multiple", "boolean"),
+            ("table_id", "string"),
+            ("type", "app.table.field.property.type"),
+            ("data_type", "int"),
+            ("description", "app.table.field.description"),
+            ("text", "string"),
+            ("is_primary", "boolean"),
+        ]);
+        let json = example(
+            r#"{"field": {"is_primary": false, "name": "n", "property": {"multiple": true}}}"#,
+        );
+        assert_eq!(
+            shape(&nest_alone(rows, Some(&json))),
+            "field(name property(multiple table_id type(data_type)) description(text) is_primary)"
+        );
+        // Nothing open is named `app.table.field`: `description` goes out
+        // of every container of a dotted type name.
+        let rows = flat(&[
+            ("property", "app.table.field.property"),
+            ("type", "app.table.field.property.type"),
+            ("data_type", "int"),
+            ("description", "app.table.field.description"),
+            ("text", "string"),
+        ]);
+        assert_eq!(
+            shape(&nest_alone(rows, None)),
+            "property(type(data_type)) description(text)"
+        );
+        // A second container of the type ends the first, though a row
+        // after it is named after that type.
+        let rows = flat(&[
+            ("rules", "rule[]"),
+            ("items", "rule.item_info[]"),
+            ("id", "string"),
+            ("i18n", "rule.item_info.i18n"),
+            ("zh", "string"),
+            ("more", "rule.item_info[]"),
+            ("id", "string"),
+            ("i18n", "rule.item_info.i18n"),
+            ("zh", "string"),
+        ]);
+        assert_eq!(
+            shape(&nest_alone(rows, None)),
+            "rules(items(id i18n(zh)) more(id i18n(zh)))"
         );
     }
 
