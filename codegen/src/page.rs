@@ -517,7 +517,7 @@ fn starts_block(line: &str) -> bool {
 /// A heading or code fence: either ends a table.
 fn starts_heading_or_fence(line: &str) -> bool {
     let t = trim_start(line);
-    t.starts_with('#') || t.starts_with("```")
+    t.starts_with('#') || opening_fence(t).is_some()
 }
 
 /// A row that opened with a pipe but has not closed with one.
@@ -1166,6 +1166,16 @@ mod tests {
             format!("{plain:?}"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn any_fence_ends_a_table() {
+        for fence in ["```", "~~~"] {
+            let page = format!("| a | b |\n| --- | --- |\n| 1 | 2 |\n{fence}\nc\n{fence}\n");
+            assert_reads_as_without_shortcuts(&page);
+            // Out of the table, the block is lifted as any other.
+            assert_eq!(normalize(&page, true).lifted.len(), 1, "{fence:?}");
+        }
     }
 
     #[test]
