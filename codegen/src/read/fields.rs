@@ -428,7 +428,8 @@ pub fn nest_by_example(
         };
         let free = |(i, f): &(usize, &Frame<'_>)| *i < MAX_DEPTH && !f.seen.contains(&name);
         // Fields named in camelCase do not hold one in snake_case, nor the
-        // other way round: a row of the other style is further out.
+        // other way round: a row of the other style is further out, at the
+        // top level if need be.
         let row_style = Style::of(&name);
         let own_type = row_type_name(&field);
         // A row whose type is named after its holder's
@@ -441,7 +442,7 @@ pub fn nest_by_example(
             .iter()
             .rposition(|f| named_after(own_type, f.type_name()));
         let fits = |i: usize, f: &Frame<'_>| {
-            !f.styles.only(row_style.other())
+            (i == 0 || !f.styles.only(row_style.other()))
                 && !(named_for_holder
                     && f.type_name().contains('.')
                     && holder.is_none_or(|holder| i < holder))
@@ -1445,6 +1446,19 @@ mod tests {
         assert_eq!(
             shape(&tree),
             "record_id content(imageList(fileToken width)) progress_rate(percent)"
+        );
+        // With every name so far in camelCase, the top level takes it.
+        let rows = flat(&[
+            ("content", "content_block"),
+            ("imageList", "content_image[]"),
+            ("fileToken", "string"),
+            ("progress_rate", "progress_rate"),
+            ("percent", "number"),
+        ]);
+        let json = example(r#"{"content": {"imageList": [{"fileToken": "t"}]}}"#);
+        assert_eq!(
+            shape(&nest_alone(rows, Some(&json))),
+            "content(imageList(fileToken)) progress_rate(percent)"
         );
     }
 
