@@ -9,6 +9,8 @@
 //! unreadable or from another build is ignored; it never changes output.
 
 use std::collections::{BTreeMap, HashMap};
+use std::fs::File;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -85,19 +87,22 @@ impl PageCache {
         if !self.changed && path.exists() {
             return Ok(());
         }
-        // The same JSON as serialising the cache whole, put together from
-        // its entries' (the order of a map's keys means nothing to it).
-        let mut json = format!("{{\"salt\":\"{}\",\"entries\":{{", hex(self.salt));
-        for (i, (key, result)) in self.written.iter().enumerate() {
-            if i > 0 {
-                json.push(',');
+        // The same JSON as serialising the cache whole, written from its
+        // entries' (the order of a map's keys means nothing to it) as they
+        // are: gathering the tens of megabytes in one String first cost
+        // their copies and fresh memory for each doubling.
+        write_aside(path, |out| {
+            write!(out, "{{\"salt\":\"{}\",\"entries\":{{", hex(self.salt))?;
+            for (i, (key, result)) in self.written.iter().enumerate() {
+                if i > 0 {
+                    out.write_all(b",")?;
+                }
+                out.write_all(key.as_bytes())?;
+                out.write_all(b":")?;
+                out.write_all(result.as_bytes())?;
             }
-            json.push_str(key);
-            json.push(':');
-            json.push_str(result);
-        }
-        json.push_str("}}");
-        write_aside(path, json.as_bytes())
+            out.write_all(b"}}")
+        })
     }
 
     pub fn key(label: &str, bytes: &[u8]) -> String {
@@ -202,17 +207,22 @@ fn hex(hash: Hash) -> String {
 }
 
 fn save(path: &Path, value: &impl Serialize) -> std::io::Result<()> {
-    write_aside(path, &serde_json::to_vec(value)?)
+    write_aside(path, |out| Ok(serde_json::to_writer(out, value)?))
 }
 
-/// Writes `bytes` aside and renames them into place, so a run cut short
-/// leaves no torn cache.
-fn write_aside(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// Writes the file with `write` aside and renames it into place, so a run
+/// cut short leaves no torn cache.
+fn write_aside(
+    path: &Path,
+    write: impl FnOnce(&mut BufWriter<File>) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)?;
     }
     let partial = path.with_extension("partial");
-    std::fs::write(&partial, bytes)?;
+    let mut out = BufWriter::with_capacity(1 << 20, File::create(&partial)?);
+    write(&mut out)?;
+    out.into_inner().map_err(|e| e.into_error())?;
     std::fs::rename(&partial, path)
 }
 

@@ -30,7 +30,7 @@ pub fn doc_attrs(text: &str, inner: bool) -> TokenStream {
     let mut out = TokenStream::new();
     for line in text.lines() {
         let line = format!(" {line}");
-        let line = line.trim_end();
+        let line = doc_literal(line.trim_end());
         out.extend(if inner {
             quote! { #![doc = #line] }
         } else {
@@ -38,6 +38,27 @@ pub fn doc_attrs(text: &str, inner: bool) -> TokenStream {
         });
     }
     out
+}
+
+/// `text` as a raw string literal. quote writes a `&str` through
+/// `char::escape_debug`, whose Unicode tables were a fifth of emitting the
+/// docs' Chinese; prettyplease prints a doc comment from the literal's
+/// value, so the files come out the same. A bare CR, which a raw string
+/// cannot hold, takes the escaped way.
+fn doc_literal(text: &str) -> Literal {
+    if text.contains('\r') {
+        return Literal::string(text);
+    }
+    // One `#` more than the longest run closing a `"` inside.
+    let hashes = text
+        .match_indices('"')
+        .map(|(at, _)| 1 + text[at + 1..].bytes().take_while(|&b| b == b'#').count())
+        .max()
+        .unwrap_or(0);
+    let hashes = "#".repeat(hashes);
+    format!("r{hashes}\"{text}\"{hashes}")
+        .parse()
+        .unwrap_or_else(|_| Literal::string(text))
 }
 
 pub fn lib(krate: &Crate) -> TokenStream {
@@ -651,6 +672,27 @@ fn paginated(e: &Endpoint, p: &Pagination) -> TokenStream {
                     page_token: data.#page_token,
                 }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::doc_literal;
+
+    #[test]
+    fn doc_literals_hold_their_text() {
+        for text in [
+            " 用户 ID，示例值：\"ou_7d8a\"",
+            " a \"# b \"## c",
+            " back\\slash \\n and a tab\t",
+            " carriage\r return",
+            "",
+        ] {
+            let syn::Lit::Str(literal) = syn::Lit::new(doc_literal(text)) else {
+                panic!("not a string literal: {text:?}");
+            };
+            assert_eq!(literal.value(), text);
         }
     }
 }

@@ -368,7 +368,8 @@ pub fn nest_by_example(
         .map(|(row, ty)| (row, ty.to_string()))
         .collect();
     for (row, (line, mut field)) in rows.into_iter().enumerate() {
-        let name = field.name.clone();
+        // Taken while the row is placed (no copy), given back after.
+        let name = std::mem::take(&mut field.name);
         // Rows a container is known by repetition to hold are inside it,
         // unless the example (or, where it has none of the container,
         // another page) shows the row further out and not in there: then
@@ -589,6 +590,7 @@ pub fn nest_by_example(
                 }));
             }
         }
+        field.name = name;
         if may_have_children(&field) {
             // Inside its container's span, whatever the repetition says.
             let end = frames

@@ -157,7 +157,7 @@ impl Writer {
         let analysis = analyze(value);
         // serde_yaml_ng: literal for several lines, quoted for what would
         // read back as something else, libyaml's choice otherwise.
-        let mut style = if value.contains('\n') {
+        let mut style = if analysis.newline {
             Style::Literal
         } else if reads_as_non_string(value) {
             Style::SingleQuoted
@@ -340,6 +340,9 @@ struct Analysis {
     block: bool,
     /// U+2028 or U+2029, line breaks that `str::lines` does not split on.
     unicode_breaks: bool,
+    /// A `\n`: serde_yaml_ng asks for a literal block (found here rather
+    /// than by a search of its own over every scalar).
+    newline: bool,
 }
 
 fn analyze(value: &str) -> Analysis {
@@ -349,6 +352,7 @@ fn analyze(value: &str) -> Analysis {
             single_quoted: true,
             block: false,
             unicode_breaks: false,
+            newline: false,
         };
     };
     let followed_by_whitespace =
@@ -376,6 +380,7 @@ fn analyze(value: &str) -> Analysis {
         || (matches!(first, '?' | ':' | '-') && followed_by_whitespace(first.len_utf8()));
     let edges = first == ' ' || is_break(first) || last == ' ' || is_break(last);
     let (mut special, mut line_breaks, mut unicode_breaks) = (false, false, false);
+    let mut newline = false;
     let (mut break_space, mut space_break) = (false, false);
     let bytes = value.as_bytes();
     let mut at = 0;
@@ -401,6 +406,7 @@ fn analyze(value: &str) -> Analysis {
         if is_break(c) {
             line_breaks = true;
             unicode_breaks |= c == '\u{2028}' || c == '\u{2029}';
+            newline |= c == '\n';
             space_break |= at > 0 && bytes[at - 1] == b' ';
             break_space |= bytes.get(end) == Some(&b' ');
         }
@@ -411,6 +417,7 @@ fn analyze(value: &str) -> Analysis {
         single_quoted: !(break_space || space_break || special),
         block: !(last == ' ' || space_break || special),
         unicode_breaks,
+        newline,
     }
 }
 
