@@ -513,7 +513,7 @@ pub fn nest_by_example(
         // an enclosing example claims.
         let floor = frames
             .iter()
-            .rposition(|f| named_later(f))
+            .rposition(named_later)
             .map_or(floor, |at| at.max(floor));
         let in_reach = || frames.iter().enumerate().take(limit).skip(floor).rev();
         let parent = in_reach()
