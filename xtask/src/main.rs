@@ -97,6 +97,10 @@ enum Command {
         /// Each figure is the best of this many runs.
         #[arg(long, default_value_t = 3)]
         runs: usize,
+        /// Where the full generates write [default: /dev/shm when there is
+        /// one, else target/xtask-cache/bench]
+        #[arg(long, value_name = "DIR")]
+        scratch: Option<PathBuf>,
     },
     /// Read each valid-JSON example of the pages into its generated type and
     /// back; list the failures and print `roundtrip: PASSED/TOTAL`.
@@ -173,9 +177,13 @@ fn main() -> anyhow::Result<ExitCode> {
             print_lines(&lint::lint(&pages, format)?)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Bench { pages, runs } => {
+        Command::Bench {
+            pages,
+            runs,
+            scratch,
+        } => {
             let pages = pages_or_bundled(pages)?;
-            let scratch = generate::cache_dir().join("bench");
+            let scratch = scratch.unwrap_or_else(bench::default_scratch);
             print_lines(&bench::bench(&pages, runs, &scratch)?)?;
             Ok(ExitCode::SUCCESS)
         }
