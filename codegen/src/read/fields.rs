@@ -423,9 +423,7 @@ pub fn nest_by_example(
                 .filter(|_| !f.type_name().is_empty())
         };
         let claims = |f: &Frame<'_>| {
-            !f.seen.contains(&name)
-                && (f.example.iter().any(|e| e.contains_key(&name))
-                    || knows(f).is_some_and(|k| k.contains(&name)))
+            !f.seen.contains(&name) && (shown(f) || knows(f).is_some_and(|k| k.contains(&name)))
         };
         let free = |(i, f): &(usize, &Frame<'_>)| *i < MAX_DEPTH && !f.seen.contains(&name);
         // Fields named in camelCase do not hold one in snake_case, nor the
@@ -470,12 +468,12 @@ pub fn nest_by_example(
         // it, and so is every row before it (the table lists a container's
         // fields together), unless another container of that type comes
         // first (this row included).
+        let from_here = &dotted[dotted.partition_point(|(at, _)| *at < row)..];
         let named_later = |f: &Frame<'_>| {
             let container = f.type_name();
             !container.is_empty()
-                && dotted
+                && from_here
                     .iter()
-                    .skip_while(|(at, _)| *at < row)
                     .take_while(|(_, ty)| ty != container)
                     .any(|(at, ty)| *at > row && named_after(ty, container))
         };
@@ -537,12 +535,11 @@ pub fn nest_by_example(
         while frames.len() > parent + 1 {
             close_frame(&mut frames, &mut known, types);
         }
-        let frame = &mut frames[parent];
-        frame.all_shown &= placed_by_example;
         for frame in &mut frames[..=parent] {
             frame.styles.add(row_style);
         }
         let frame = &mut frames[parent];
+        frame.all_shown &= placed_by_example;
         if !frame.seen.insert(name.clone()) {
             // The level is the reader's reconstruction of a flat table, not
             // the page's word: a reader's doubt, not a defect to report.
