@@ -309,12 +309,23 @@ struct Frame<'v> {
     /// The naming styles of the fields placed in it so far, its own
     /// containers' included.
     styles: Styles,
+    /// The values of the enums among its fields, and what their
+    /// descriptions call them: a discriminator's, whose variants' payloads
+    /// it also holds.
+    variants: HashSet<String>,
 }
 
 impl Frame<'_> {
     /// The page's name for the container's type (`i18n` for `i18n[]`).
     fn type_name(&self) -> &str {
         row_type_name(&self.field)
+    }
+
+    /// Whether a field so described is the payload of a value of an enum
+    /// among the container's fields.
+    fn describes(&self, description: &str) -> bool {
+        let described = first_clause(description);
+        !described.is_empty() && self.variants.contains(described)
     }
 }
 
@@ -357,6 +368,7 @@ pub fn nest_by_example(
         end: None,
         all_shown: true,
         styles: Styles::default(),
+        variants: HashSet::default(),
     }];
     let spans = repeated_spans(&rows);
     // Rows with dotted type names, which name the type that holds them.
@@ -501,12 +513,11 @@ pub fn nest_by_example(
         // A type does not hold a field of its own type: a row typed like an
         // open container is that container's sibling, or further out,
         // unless the example shows it inside (a tree of options).
-        let limit = frames
+        let typed_like = frames
             .iter()
             .rposition(|f| !own_type.is_empty() && own_type != ENUM && f.type_name() == own_type)
-            .filter(|&at| !shown(&frames[at]))
-            .unwrap_or(frames.len())
-            .max(floor + 1);
+            .filter(|&at| !shown(&frames[at]));
+        let limit = typed_like.unwrap_or(frames.len()).max(floor + 1);
         // Rows before one a container's type names are inside it, whatever
         // an enclosing example claims.
         let floor = frames
@@ -514,9 +525,28 @@ pub fn nest_by_example(
             .rposition(named_later)
             .map_or(floor, |at| at.max(floor));
         let in_reach = || frames.iter().enumerate().take(limit).skip(floor).rev();
+        // A container described as a value of an enum beside it is that
+        // variant's payload (docx's `bitable`, `多维表格 Block`, next to
+        // `block_type`'s `18：多维表格 Block`). One named as a value is, when
+        // the open container it would leave is a variant too (okr's
+        // `docsLink` after `textRun`): a payload may also be kept in a field
+        // beside the enum's holder (hire's `formula` in `config`).
+        let variant_of = |(i, f): &(usize, &Frame<'_>)| {
+            may_have_children(&field)
+                && (f.describes(&field.description)
+                    || (f.variants.contains(&name)
+                        && frames.get(i + 1).is_some_and(|inner| {
+                            f.variants.contains(&inner.field.name)
+                                || f.describes(&inner.field.description)
+                        })))
+        };
         let parent = in_reach()
             .find(|(_, f)| claims(f))
             .or_else(|| in_reach().find(|e| free(e) && named_after(own_type, e.1.type_name())))
+            .or_else(|| in_reach().find(|e| free(e) && variant_of(e)))
+            // Its sibling, rather than an enclosing container that only
+            // awaits other keys its example shows.
+            .or_else(|| in_reach().find(|e| free(e) && Some(e.0 + 1) == typed_like))
             .or_else(|| in_reach().find(open))
             // A container whose type another page showed whole, without
             // this row, is passed over for an enclosing one, but not for
@@ -603,8 +633,19 @@ pub fn nest_by_example(
                 end,
                 all_shown: true,
                 styles: Styles::default(),
+                variants: HashSet::default(),
             });
         } else {
+            if field.enum_values.len() > 1 {
+                let variants = &mut frames[parent].variants;
+                for value in &field.enum_values {
+                    variants.insert(value.value.clone());
+                    let described = first_clause(&value.description);
+                    if !described.is_empty() {
+                        variants.insert(described.to_string());
+                    }
+                }
+            }
             let parent_field = &mut frames[parent].field;
             if parent == 0 {
                 parent_field.fields.push(field);
@@ -697,6 +738,14 @@ fn repeated_spans(rows: &[(usize, Field)]) -> Vec<Option<usize>> {
         spans[i] = None;
     }
     spans
+}
+
+/// A description's first clause, which names what the field is.
+fn first_clause(description: &str) -> &str {
+    let end = description
+        .find(['。', '，', ',', '；', ';', '\n'])
+        .unwrap_or(description.len());
+    description[..end].trim()
 }
 
 /// Whether a type's name says it is part of a container's type: the docs
@@ -1427,6 +1476,111 @@ mod tests {
         assert_eq!(
             shape(&nest_alone(rows, None)),
             "rules(items(id i18n(zh)) more(id i18n(zh)))"
+        );
+    }
+
+    #[test]
+    fn an_enums_variants_hold_their_payloads() {
+        use crate::spec::EnumValue;
+        let with_enum = |mut f: Field, values: &[(&str, &str)]| {
+            f.enum_values = values
+                .iter()
+                .map(|&(value, description)| EnumValue {
+                    value: value.into(),
+                    description: description.into(),
+                })
+                .collect();
+            f
+        };
+        let described = |mut f: Field, description: &str| {
+            f.description = description.into();
+            f
+        };
+        // Described as a value: beside the enum, not in the payload before.
+        let rows = vec![
+            (
+                1,
+                with_enum(
+                    field("block_type", "int"),
+                    &[("18", "多维表格 Block"), ("19", "高亮块 Block")],
+                ),
+            ),
+            (2, described(field("bitable", "bitable"), "多维表格 Block")),
+            (3, field("token", "string")),
+            (
+                4,
+                described(field("callout", "callout"), "高亮块 Block。可嵌套"),
+            ),
+            (5, field("emoji_id", "string")),
+        ];
+        let tree = nest_alone(vec![(0, field("block", "block")), rows[0].clone()], None);
+        assert_eq!(shape(&tree), "block(block_type)");
+        let mut all = vec![(0, field("block", "block"))];
+        all.extend(rows);
+        assert_eq!(
+            shape(&nest_alone(all, None)),
+            "block(block_type bitable(token) callout(emoji_id))"
+        );
+        // Named as a value: beside the enum when it leaves another variant,
+        let rows = vec![
+            (1, field("elements", "element[]")),
+            (
+                2,
+                with_enum(
+                    field("type", "string"),
+                    &[("textRun", "文本"), ("docsLink", "链接")],
+                ),
+            ),
+            (3, field("textRun", "text_run")),
+            (4, field("style", "text_style")),
+            (5, field("bold", "boolean")),
+            (6, field("docsLink", "docs_link")),
+            (7, field("url", "string")),
+        ];
+        assert_eq!(
+            shape(&nest_alone(rows, None)),
+            "elements(type textRun(style(bold)) docsLink(url))"
+        );
+        // but not out of a field that is no variant.
+        let rows = vec![
+            (1, field("objects", "object_info[]")),
+            (
+                2,
+                with_enum(
+                    field("object_type", "string"),
+                    &[("text", "文本"), ("formula", "公式")],
+                ),
+            ),
+            (3, field("config", "object_config")),
+            (4, field("options", "string[]")),
+            (5, described(field("formula", "formula_info"), "公式信息")),
+            (6, field("value", "string")),
+        ];
+        assert_eq!(
+            shape(&nest_alone(rows, None)),
+            "objects(object_type config(options formula(value)))"
+        );
+    }
+
+    #[test]
+    fn a_row_typed_like_a_container_is_its_sibling() {
+        // The top level's example awaits `has_more`, which is no reason to
+        // take `heading1` out of `items`.
+        let rows = flat(&[
+            ("items", "block[]"),
+            ("block_id", "string"),
+            ("text", "text"),
+            ("content", "string"),
+            ("heading1", "text"),
+            ("content", "string"),
+            ("has_more", "boolean"),
+        ]);
+        let json = example(
+            r#"{"has_more": false, "items": [{"block_id": "b", "text": {"content": "c"}}]}"#,
+        );
+        assert_eq!(
+            shape(&nest_alone(rows, Some(&json))),
+            "items(block_id text(content) heading1(content)) has_more"
         );
     }
 
