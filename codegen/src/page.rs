@@ -1035,7 +1035,8 @@ fn heading_level(level: HeadingLevel) -> u8 {
 /// whole.
 fn escape_markdown(text: &str, out: &mut String) {
     // Only these bytes may need a backslash. Text events are mostly short,
-    // where a table lookup per byte beats memchr's setup.
+    // where a table lookup per byte beats memchr's setup, and eight bytes
+    // at a time are first asked whether they hold any of them.
     const MAY_ESCAPE: [bool; 256] = {
         let mut table = [false; 256];
         table[b'*' as usize] = true;
@@ -1046,25 +1047,49 @@ fn escape_markdown(text: &str, out: &mut String) {
     };
     let bytes = text.as_bytes();
     let mut copied = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        if !MAY_ESCAPE[usize::from(b)] {
-            continue;
+    let mut start = 0;
+    while start < bytes.len() {
+        let end = (start + 8).min(bytes.len());
+        if let Ok(word) = <[u8; 8]>::try_from(&bytes[start..end]) {
+            if !holds_any(u64::from_le_bytes(word), b"*`<\\") {
+                start = end;
+                continue;
+            }
         }
-        // A non-ASCII next character never passes these tests, so looking
-        // at its first byte is enough.
-        let next = bytes.get(i + 1);
-        let escape = match b {
-            b'<' => next.is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, b'/' | b'!')),
-            b'\\' => next.is_some_and(u8::is_ascii_punctuation),
-            _ => true,
-        };
-        if escape {
-            out.push_str(&text[copied..i]);
-            out.push('\\');
-            copied = i;
+        for (i, &b) in bytes.iter().enumerate().take(end).skip(start) {
+            if !MAY_ESCAPE[usize::from(b)] {
+                continue;
+            }
+            // A non-ASCII next character never passes these tests, so looking
+            // at its first byte is enough.
+            let next = bytes.get(i + 1);
+            let escape = match b {
+                b'<' => next.is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, b'/' | b'!')),
+                b'\\' => next.is_some_and(u8::is_ascii_punctuation),
+                _ => true,
+            };
+            if escape {
+                out.push_str(&text[copied..i]);
+                out.push('\\');
+                copied = i;
+            }
         }
+        start = end;
     }
     out.push_str(&text[copied..]);
+}
+
+/// Whether any byte of `word` is one of `wanted`: each tested for all
+/// eight at once (a byte equal to it is zero after the XOR, and subtracting
+/// one from each byte sets the high bit of a zero that was clear).
+fn holds_any(word: u64, wanted: &[u8]) -> bool {
+    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
+    let zeros = wanted.iter().fold(0, |zeros, &b| {
+        let x = word ^ (ONES * u64::from(b));
+        zeros | (x.wrapping_sub(ONES) & !x & HIGHS)
+    });
+    zeros != 0
 }
 
 /// The docs link within the site with relative URLs; specs keep absolute ones.
@@ -1242,6 +1267,23 @@ mod tests {
             out,
             "kept a\\*b \\`c \\<d \\</e \\<!f <1 \\\\\\* \\a 中<文 <"
         );
+    }
+
+    /// Runs of eight bytes are skipped whole: an escape is found wherever
+    /// it falls in one, and past the last whole run.
+    #[test]
+    fn escapes_at_every_place_in_a_run() {
+        for len in 1..=20 {
+            for at in 0..len {
+                for c in ['*', '`', '\\'] {
+                    let mut text: String = "中".repeat(len);
+                    text.replace_range(at * 3..at * 3 + 3, &format!("{c}!a"));
+                    let mut out = String::new();
+                    escape_markdown(&text, &mut out);
+                    assert_eq!(out, text.replace(c, &format!("\\{c}")), "{text}");
+                }
+            }
+        }
     }
 
     #[test]
