@@ -938,10 +938,16 @@ impl<'a> Builder<'a> {
                 });
             }
             Tag::TableRow => {
+                // The parser gives a row as many cells as the header has.
+                let width = match self.stack.last() {
+                    Some(Container::Table { table, .. }) => table.header.len(),
+                    _ => 0,
+                };
                 self.row = Some(Row {
                     line,
+                    cells: Vec::with_capacity(width),
                     source_cells: self.source.cells_at(offset),
-                    ..Row::default()
+                    level: None,
                 })
             }
             Tag::TableCell => self.open_inline(line),
