@@ -500,6 +500,20 @@ fn row_cells(line: &str) -> usize {
 fn is_header_without_delimiter(line: &str, next: &str) -> bool {
     const FIRST: [&str; 5] = ["名称", "参数", "参数名", "字段", "属性"];
     const OTHER: [&str; 4] = ["类型", "描述", "说明", "必填"];
+    // Asked of every line out of a table. Past pipes and ASCII white
+    // space, such a header goes on with a non-ASCII character (a word of
+    // `FIRST`, or white space before it) and later a pipe: most lines show
+    // at a glance that they do not.
+    let bytes = line.as_bytes();
+    let lead = bytes
+        .iter()
+        .position(|b| !matches!(b, b'|' | b'\t'..=b'\r' | b' '));
+    let Some(lead) = lead.filter(|&at| !bytes[at].is_ascii()) else {
+        return false;
+    };
+    if memchr::memchr(b'|', &bytes[lead..]).is_none() {
+        return false;
+    }
     let mut cells = line.trim().trim_matches('|').split('|').map(str::trim);
     let first = cells.next().unwrap_or("");
     FIRST.contains(&first)
@@ -532,7 +546,14 @@ fn ends_with_hard_break(line: &str) -> bool {
 
 fn is_delimiter_row(line: &str) -> bool {
     // Asked of every line: most fail at their first character, so that is
-    // looked at before the line is trimmed at its end.
+    // looked at before the line is trimmed at its end. A first byte that
+    // is none of the row's characters and starts no white space (ASCII, or
+    // the lead bytes C2, E1..E3) fails before any trimming.
+    match line.as_bytes().first() {
+        None => return false,
+        Some(b'|' | b'-' | b':' | b'\t'..=b'\r' | b' ' | 0xC2 | 0xE1..=0xE3) => {}
+        Some(_) => return false,
+    }
     let t = trim_start(line);
     if !t.starts_with(['|', '-', ':']) {
         return false;
@@ -1273,6 +1294,27 @@ mod tests {
             out,
             "kept a\\*b \\`c \\<d \\</e \\<!f <1 \\\\\\* \\a 中<文 <"
         );
+    }
+
+    /// The quick rejections agree with the full tests: white space that
+    /// `str::trim` drops (U+3000 here) is looked past, other lines fail.
+    #[test]
+    fn header_and_delimiter_tests_look_past_white_space() {
+        let next = "a | b | c";
+        assert!(is_header_without_delimiter("名称 | 类型 | 描述", next));
+        assert!(is_header_without_delimiter(
+            " | \u{3000}参数 | 必填 | 说明 |",
+            "| a | b | c |"
+        ));
+        assert!(!is_header_without_delimiter("名称 类型 描述", next));
+        assert!(!is_header_without_delimiter("name | 类型 | 描述", next));
+        assert!(!is_header_without_delimiter("", next));
+        assert!(is_delimiter_row("--- | ---"));
+        assert!(is_delimiter_row(" \t| :-- | --: |"));
+        assert!(is_delimiter_row("\u{3000}| --- |"));
+        assert!(!is_delimiter_row("中 | ---"));
+        assert!(!is_delimiter_row("a | ---"));
+        assert!(!is_delimiter_row(""));
     }
 
     /// Runs of eight bytes are skipped whole: an escape is found wherever
