@@ -1361,11 +1361,26 @@ fn app_types(text: &str, keywords: &Keywords) -> Vec<String> {
 
 /// Scope names such as `hire:referral_account` or `contact:user.employee_id:readonly`.
 fn scopes_in(text: &str) -> Vec<String> {
+    let is_word_byte = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b':' | b'.' | b'-');
+    let bytes = text.as_bytes();
     let mut out = Vec::new();
-    for word in
-        text.split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | ':' | '.' | '-')))
-    {
-        let word = word.trim_matches(['.', '-', ':']);
+    // Only words holding a `:` can be scopes: the words (runs of ASCII
+    // word bytes) around each `:`, in order, rather than every word of a
+    // mostly Chinese cell.
+    let mut end = 0;
+    for colon in memchr::memchr_iter(b':', bytes) {
+        if colon < end {
+            continue;
+        }
+        let start = bytes[..colon]
+            .iter()
+            .rposition(|&b| !is_word_byte(b))
+            .map_or(0, |at| at + 1);
+        end = bytes[colon..]
+            .iter()
+            .position(|&b| !is_word_byte(b))
+            .map_or(bytes.len(), |at| colon + at);
+        let word = text[start..end].trim_matches(['.', '-', ':']);
         let Some((head, tail)) = word.split_once(':') else {
             continue;
         };
