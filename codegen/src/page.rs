@@ -1064,26 +1064,25 @@ fn escape_markdown(text: &str, out: &mut String) {
     // Only these bytes may need a backslash. Text events are mostly short,
     // where a table lookup per byte beats memchr's setup, and eight bytes
     // at a time are first asked whether they hold any of them.
+    const ESCAPABLE: &[u8] = b"*`<\\";
     const MAY_ESCAPE: [bool; 256] = {
         let mut table = [false; 256];
-        table[b'*' as usize] = true;
-        table[b'`' as usize] = true;
-        table[b'<' as usize] = true;
-        table[b'\\' as usize] = true;
+        let mut i = 0;
+        while i < ESCAPABLE.len() {
+            table[ESCAPABLE[i] as usize] = true;
+            i += 1;
+        }
         table
     };
     let bytes = text.as_bytes();
     let mut copied = 0;
-    let mut start = 0;
-    while start < bytes.len() {
-        let end = (start + 8).min(bytes.len());
-        if let Ok(word) = <[u8; 8]>::try_from(&bytes[start..end]) {
-            if !holds_any(u64::from_le_bytes(word), b"*`<\\") {
-                start = end;
+    for (chunk_start, chunk) in (0..).step_by(8).zip(bytes.chunks(8)) {
+        if let Ok(word) = <[u8; 8]>::try_from(chunk) {
+            if !holds_any(u64::from_le_bytes(word), ESCAPABLE) {
                 continue;
             }
         }
-        for (i, &b) in bytes.iter().enumerate().take(end).skip(start) {
+        for (i, &b) in (chunk_start..).zip(chunk) {
             if !MAY_ESCAPE[usize::from(b)] {
                 continue;
             }
@@ -1101,7 +1100,6 @@ fn escape_markdown(text: &str, out: &mut String) {
                 copied = i;
             }
         }
-        start = end;
     }
     out.push_str(&text[copied..]);
 }

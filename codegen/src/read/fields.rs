@@ -321,11 +321,10 @@ impl Frame<'_> {
         row_type_name(&self.field)
     }
 
-    /// Whether a field so described is the payload of a value of an enum
-    /// among the container's fields.
-    fn describes(&self, description: &str) -> bool {
-        let described = first_clause(description);
-        !described.is_empty() && self.variants.contains(described)
+    /// Whether a field whose description opens with `clause` is the
+    /// payload of a value of an enum among the container's fields.
+    fn describes(&self, clause: &str) -> bool {
+        !clause.is_empty() && self.variants.contains(clause)
     }
 }
 
@@ -531,13 +530,14 @@ pub fn nest_by_example(
         // the open container it would leave is a variant too (okr's
         // `docsLink` after `textRun`): a payload may also be kept in a field
         // beside the enum's holder (hire's `formula` in `config`).
+        let clause = first_clause(&field.description);
         let variant_of = |(i, f): &(usize, &Frame<'_>)| {
             may_have_children(&field)
-                && (f.describes(&field.description)
+                && (f.describes(clause)
                     || (f.variants.contains(&name)
                         && frames.get(i + 1).is_some_and(|inner| {
                             f.variants.contains(&inner.field.name)
-                                || f.describes(&inner.field.description)
+                                || f.describes(first_clause(&inner.field.description))
                         })))
         };
         let parent = in_reach()
@@ -640,9 +640,9 @@ pub fn nest_by_example(
                 let variants = &mut frames[parent].variants;
                 for value in &field.enum_values {
                     variants.insert(value.value.clone());
-                    let described = first_clause(&value.description);
-                    if !described.is_empty() {
-                        variants.insert(described.to_string());
+                    let clause = first_clause(&value.description);
+                    if !clause.is_empty() {
+                        variants.insert(clause.to_string());
                     }
                 }
             }
@@ -1482,7 +1482,9 @@ mod tests {
     #[test]
     fn an_enums_variants_hold_their_payloads() {
         use crate::spec::EnumValue;
-        let with_enum = |mut f: Field, values: &[(&str, &str)]| {
+        let row = |name, ty| (1, field(name, ty));
+        let with_enum = |name, ty, values: &[(&str, &str)]| {
+            let mut f = field(name, ty);
             f.enum_values = values
                 .iter()
                 .map(|&(value, description)| EnumValue {
@@ -1490,52 +1492,46 @@ mod tests {
                     description: description.into(),
                 })
                 .collect();
-            f
+            (1, f)
         };
-        let described = |mut f: Field, description: &str| {
+        let described = |name, ty, description: &str| {
+            let mut f = field(name, ty);
             f.description = description.into();
-            f
+            (1, f)
         };
         // Described as a value: beside the enum, not in the payload before.
-        let rows = vec![
-            (
-                1,
-                with_enum(
-                    field("block_type", "int"),
-                    &[("18", "多维表格 Block"), ("19", "高亮块 Block")],
-                ),
-            ),
-            (2, described(field("bitable", "bitable"), "多维表格 Block")),
-            (3, field("token", "string")),
-            (
-                4,
-                described(field("callout", "callout"), "高亮块 Block。可嵌套"),
-            ),
-            (5, field("emoji_id", "string")),
-        ];
-        let tree = nest_alone(vec![(0, field("block", "block")), rows[0].clone()], None);
+        let block_type = with_enum(
+            "block_type",
+            "int",
+            &[("18", "多维表格 Block"), ("19", "高亮块 Block")],
+        );
+        let tree = nest_alone(vec![row("block", "block"), block_type.clone()], None);
         assert_eq!(shape(&tree), "block(block_type)");
-        let mut all = vec![(0, field("block", "block"))];
-        all.extend(rows);
+        let rows = vec![
+            row("block", "block"),
+            block_type,
+            described("bitable", "bitable", "多维表格 Block"),
+            row("token", "string"),
+            described("callout", "callout", "高亮块 Block。可嵌套"),
+            row("emoji_id", "string"),
+        ];
         assert_eq!(
-            shape(&nest_alone(all, None)),
+            shape(&nest_alone(rows, None)),
             "block(block_type bitable(token) callout(emoji_id))"
         );
         // Named as a value: beside the enum when it leaves another variant,
         let rows = vec![
-            (1, field("elements", "element[]")),
-            (
-                2,
-                with_enum(
-                    field("type", "string"),
-                    &[("textRun", "文本"), ("docsLink", "链接")],
-                ),
+            row("elements", "element[]"),
+            with_enum(
+                "type",
+                "string",
+                &[("textRun", "文本"), ("docsLink", "链接")],
             ),
-            (3, field("textRun", "text_run")),
-            (4, field("style", "text_style")),
-            (5, field("bold", "boolean")),
-            (6, field("docsLink", "docs_link")),
-            (7, field("url", "string")),
+            row("textRun", "text_run"),
+            row("style", "text_style"),
+            row("bold", "boolean"),
+            row("docsLink", "docs_link"),
+            row("url", "string"),
         ];
         assert_eq!(
             shape(&nest_alone(rows, None)),
@@ -1543,18 +1539,16 @@ mod tests {
         );
         // but not out of a field that is no variant.
         let rows = vec![
-            (1, field("objects", "object_info[]")),
-            (
-                2,
-                with_enum(
-                    field("object_type", "string"),
-                    &[("text", "文本"), ("formula", "公式")],
-                ),
+            row("objects", "object_info[]"),
+            with_enum(
+                "object_type",
+                "string",
+                &[("text", "文本"), ("formula", "公式")],
             ),
-            (3, field("config", "object_config")),
-            (4, field("options", "string[]")),
-            (5, described(field("formula", "formula_info"), "公式信息")),
-            (6, field("value", "string")),
+            row("config", "object_config"),
+            row("options", "string[]"),
+            described("formula", "formula_info", "公式信息"),
+            row("value", "string"),
         ];
         assert_eq!(
             shape(&nest_alone(rows, None)),
