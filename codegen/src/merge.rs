@@ -10,12 +10,9 @@ use crate::spec::{Field, Spec};
 /// Merges the specs that pages gave for one endpoint (same method and
 /// path). Returns the spec and the diagnostics about disagreements.
 pub fn merge(mut pages: Vec<PageSpec>) -> (Spec, Vec<Diagnostic>) {
-    pages.sort_by(|(a, _), (b, _)| {
-        (garbled(a), std::cmp::Reverse(richness(a)), page(a)).cmp(&(
-            garbled(b),
-            std::cmp::Reverse(richness(b)),
-            page(b),
-        ))
+    // A page's richness walks its whole tree: found once, not per comparison.
+    pages.sort_by_cached_key(|(spec, _)| {
+        (garbled(spec), std::cmp::Reverse(richness(spec)), page(spec))
     });
     let mut notes = Vec::new();
     let mut all_diagnostics: Vec<Diagnostic> = Vec::new();
