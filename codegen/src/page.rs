@@ -182,13 +182,21 @@ impl Normalized {
         self.original_line.get(index).copied().unwrap_or(1)
     }
 
-    /// Whether `range` holds a `&nbsp;` run written decoded.
-    fn has_decoded_nbsp(&self, range: std::ops::Range<usize>) -> bool {
-        if self.decoded_nbsp.is_empty() {
-            return false;
+    /// Whether `range` holds a `&nbsp;` run written decoded, searching from
+    /// run `*from` (left at the first run not before `range`): as in
+    /// [`Self::line_of`], a walk beats a search per event over the tens of
+    /// thousands of runs a large format C page has.
+    fn has_decoded_nbsp(&self, range: std::ops::Range<usize>, from: &mut usize) -> bool {
+        let runs = &self.decoded_nbsp;
+        let mut at = *from;
+        if at > 0 && runs.get(at - 1).is_some_and(|&o| o >= range.start) {
+            at = runs.partition_point(|&o| o < range.start);
         }
-        let at = self.decoded_nbsp.partition_point(|&o| o < range.start);
-        self.decoded_nbsp.get(at).is_some_and(|&o| o < range.end)
+        while runs.get(at).is_some_and(|&o| o < range.start) {
+            at += 1;
+        }
+        *from = at;
+        runs.get(at).is_some_and(|&o| o < range.end)
     }
 
     /// Appends page line `line`. Format C marks a nested field's depth with
@@ -691,6 +699,8 @@ struct Builder<'a> {
     in_head: bool,
     /// The normalised line the last event's offset fell on.
     line_cursor: usize,
+    /// The first decoded `&nbsp;` run not before the last verbatim event.
+    nbsp_cursor: usize,
     /// A `&nbsp;` decoded ahead of the parser is in code, raw HTML or the
     /// front matter, where the parser would have kept it as written.
     verbatim_nbsp: bool,
@@ -715,6 +725,7 @@ impl<'a> Builder<'a> {
             row: None,
             in_head: false,
             line_cursor: 0,
+            nbsp_cursor: 0,
             verbatim_nbsp: false,
             lifted_text: lifted_text.into_iter(),
             next_lifted: 0,
@@ -783,6 +794,14 @@ impl<'a> Builder<'a> {
         Some((line, inline))
     }
 
+    /// Notes a decoded `&nbsp;` in the verbatim event at `range`; one is
+    /// enough to give the shortcut up.
+    fn check_verbatim_nbsp(&mut self, range: std::ops::Range<usize>) {
+        if !self.verbatim_nbsp {
+            self.verbatim_nbsp = self.source.has_decoded_nbsp(range, &mut self.nbsp_cursor);
+        }
+    }
+
     fn text(&mut self, markdown: &str, plain: &str) {
         if self.inline.is_some() {
             self.markdown.push_str(markdown);
@@ -800,7 +819,7 @@ impl<'a> Builder<'a> {
         if self.in_front_matter {
             match event {
                 Event::Text(t) => {
-                    self.verbatim_nbsp |= self.source.has_decoded_nbsp(range);
+                    self.check_verbatim_nbsp(range);
                     if let Some((_, fm)) = self.front_matter.as_mut() {
                         fm.push_str(&t);
                     }
@@ -810,11 +829,13 @@ impl<'a> Builder<'a> {
             }
             return;
         }
-        if let Some((_, _, text)) = self.code.as_mut() {
+        if self.code.is_some() {
             match event {
                 Event::Text(t) => {
-                    self.verbatim_nbsp |= self.source.has_decoded_nbsp(range);
-                    text.push_str(&t);
+                    self.check_verbatim_nbsp(range);
+                    if let Some((_, _, text)) = self.code.as_mut() {
+                        text.push_str(&t);
+                    }
                 }
                 Event::End(TagEnd::CodeBlock) => {
                     if let Some((line, lang, text)) = self.code.take() {
@@ -840,7 +861,7 @@ impl<'a> Builder<'a> {
                 self.plain.push_str(&t);
             }
             Event::Code(c) => {
-                self.verbatim_nbsp |= self.source.has_decoded_nbsp(range);
+                self.check_verbatim_nbsp(range);
                 let fence = if c.contains('`') { "``" } else { "`" };
                 self.text(fence, "");
                 self.text(&c, &c);
@@ -848,7 +869,7 @@ impl<'a> Builder<'a> {
             }
             Event::SoftBreak | Event::HardBreak => self.text("\n", "\n"),
             Event::InlineHtml(html) | Event::Html(html) => {
-                self.verbatim_nbsp |= self.source.has_decoded_nbsp(range);
+                self.check_verbatim_nbsp(range);
                 let tag = html.trim().trim_start_matches('<').trim_end_matches('>');
                 let name = tag.trim_end_matches('/').trim();
                 let is = |wanted: &str| name.eq_ignore_ascii_case(wanted);
