@@ -92,6 +92,9 @@ fn resolve(slots: &[Slot], choice: &mut [char], scorer: &mut Scorer) {
         Slot::Broken(_) => true,
     };
     let mut search = Search::default();
+    // A page repeats its phrases (table cells, boilerplate): a run read
+    // before, in the same surroundings, reads the same again.
+    let mut readings: HashMap<RunKey, Vec<char>> = HashMap::default();
     let mut start = 0;
     while start < slots.len() {
         if !in_run(&slots[start]) {
@@ -113,18 +116,42 @@ fn resolve(slots: &[Slot], choice: &mut [char], scorer: &mut Scorer) {
                 .collect();
             let brackets = Brackets::around(choice, slots, start, end);
             let framed = framed(choice, slots, start, end);
-            let best = scorer.best_run(
-                &mut search,
-                &slots[start..end],
-                left,
-                &right,
-                &brackets,
-                &framed,
-            );
-            choice[start..end].copy_from_slice(&best);
+            let run = RunKey {
+                slots: slots[start..end].to_vec(),
+                left: left.to_vec(),
+                right,
+                brackets,
+                framed,
+            };
+            let best = match readings.entry(run) {
+                Entry::Occupied(best) => best.into_mut(),
+                Entry::Vacant(entry) => {
+                    let run = entry.key();
+                    let best = scorer.best_run(
+                        &mut search,
+                        &run.slots,
+                        &run.left,
+                        &run.right,
+                        &run.brackets,
+                        &run.framed,
+                    );
+                    entry.insert(best)
+                }
+            };
+            choice[start..end].copy_from_slice(best);
         }
         start = end;
     }
+}
+
+/// Everything [`Scorer::best_run`] reads of a run and its surroundings.
+#[derive(PartialEq, Eq, Hash)]
+struct RunKey {
+    slots: Vec<Slot>,
+    left: Vec<char>,
+    right: Vec<char>,
+    brackets: Brackets,
+    framed: Vec<bool>,
 }
 
 /// Scores under the model plus the page's own intact text, with the
@@ -723,6 +750,7 @@ const BRACKET_BONUS: f64 = 6.0;
 
 /// Which brackets are open on the line before a run, and which are closed
 /// after it without being opened.
+#[derive(PartialEq, Eq, Hash)]
 struct Brackets {
     open_before: [bool; BRACKETS.len()],
     closed_after: [bool; BRACKETS.len()],

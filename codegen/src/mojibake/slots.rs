@@ -8,7 +8,7 @@
 use super::cp1254_byte;
 
 /// One character of the repaired text.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(super) enum Slot {
     /// Known for sure: ASCII, an intact UTF-8 sequence, or a character that
     /// is not garbling at all and so passes through.
