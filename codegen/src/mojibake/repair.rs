@@ -294,6 +294,16 @@ struct Search {
     tails: HashMap<PickKey, [f64; ORDER - 1]>,
     /// For [`Open::raise_floor`].
     scores: Vec<f64>,
+    /// The words tried at a position for one length.
+    words: Vec<Word>,
+}
+
+/// A reading of the slots a word spans: the candidate picked for each and
+/// its score as a word.
+#[derive(Clone, Copy)]
+struct Word {
+    picks: [Pick; MAX_WORD],
+    score: f64,
 }
 
 impl Scorer<'_> {
@@ -388,18 +398,64 @@ impl Scorer<'_> {
         logps
     }
 
-    /// [`LanguageModel::dictionary_logp`] of a word of two or more
-    /// characters, `-inf` where it is none.
-    fn word_logp(&mut self, word: &[char]) -> f64 {
+    /// The dictionary words among the readings of `choices` (per slot, the
+    /// candidates of `candidates` to try), with their
+    /// [`LanguageModel::dictionary_logp`], in the order of the readings'
+    /// index counted with the first slot's pick changing fastest.
+    fn dictionary_words(
+        &mut self,
+        choices: &[Vec<Pick>],
+        candidates: &[Vec<CharStats>],
+        found: &mut Vec<Word>,
+    ) {
+        let len = choices.len();
+        // Spelled with the last slot's pick changing fastest, so that a
+        // string shares its prefix with the one before it; the index in the
+        // other order is kept to sort by.
+        let mut strides = [0usize; MAX_WORD];
+        let mut stride = 1;
+        for (s, c) in strides.iter_mut().zip(choices) {
+            *s = stride;
+            stride *= c.len();
+        }
+        let mut digits = [0usize; MAX_WORD];
+        // Byte length of the spelling up to each slot.
+        let mut ends = [0usize; MAX_WORD + 1];
+        let mut indexed: Vec<(usize, Word)> = Vec::new();
+        let mut picks: [Pick; MAX_WORD] = [0; MAX_WORD];
+        let mut word = ['\0'; MAX_WORD];
+        let mut from = 0;
         self.spelling.clear();
-        for &c in word {
-            self.spelling.push(c);
+        loop {
+            for i in from..len {
+                picks[i] = choices[i][digits[i]];
+                word[i] = candidates[i][usize::from(picks[i])].c;
+                self.spelling.truncate(ends[i]);
+                self.spelling.push(word[i]);
+                ends[i + 1] = self.spelling.len();
+            }
+            // Most strings tried are no word, and the dictionary's trie
+            // turns them down faster than a cache of this page's strings
+            // would.
+            if self.model.has_word(&self.spelling) {
+                let score = self.word_logp(&word[..len]);
+                let index = (0..len).map(|i| digits[i] * strides[i]).sum();
+                indexed.push((index, Word { picks, score }));
+            }
+            let Some(next) = (0..len).rev().find(|&i| digits[i] + 1 < choices[i].len()) else {
+                break;
+            };
+            digits[next] += 1;
+            digits[next + 1..len].fill(0);
+            from = next;
         }
-        // Most strings tried are no word, and the dictionary's trie turns
-        // them down faster than a cache of this page's strings would.
-        if !self.model.has_word(&self.spelling) {
-            return f64::NEG_INFINITY;
-        }
+        indexed.sort_unstable_by_key(|&(index, _)| index);
+        found.extend(indexed.into_iter().map(|(_, word)| word));
+    }
+
+    /// [`LanguageModel::dictionary_logp`] of `word`, a dictionary word of
+    /// two or more characters spelled in `self.spelling`.
+    fn word_logp(&mut self, word: &[char]) -> f64 {
         let cache_key = word_key(word);
         if let Some(score) = cache_key.and_then(|k| self.words.get(&k)) {
             return *score;
@@ -470,6 +526,7 @@ impl Scorer<'_> {
             contexts,
             tails,
             scores,
+            words,
         } = search;
         for open in open.iter_mut() {
             open.clear();
@@ -525,21 +582,22 @@ impl Scorer<'_> {
                 }
                 let q = p + len;
                 let target = q % OPEN;
-                for combination in 0..combinations {
-                    let mut picks: [Pick; MAX_WORD] = [0; MAX_WORD];
+                words.clear();
+                if len == 1 {
+                    words.extend(candidates[p].iter().enumerate().map(|(i, c)| Word {
+                        picks: [i as Pick, 0, 0, 0],
+                        score: c.word,
+                    }));
+                } else {
+                    self.dictionary_words(choices, &candidates[p..q], words);
+                }
+                for &Word { picks, score } in words.iter() {
                     let mut word = ['\0'; MAX_WORD];
-                    let mut rest = combination;
-                    for (i, c) in choices.iter().enumerate() {
-                        picks[i] = c[rest % c.len()];
-                        rest /= c.len();
-                        word[i] = candidates[p + i][usize::from(picks[i])].c;
+                    for (i, (c, &pick)) in word.iter_mut().zip(&picks[..len]).enumerate() {
+                        *c = candidates[p + i][usize::from(pick)].c;
                     }
                     let word = &word[..len];
-                    let mut word_score = if len == 1 {
-                        candidates[p][usize::from(picks[0])].word
-                    } else {
-                        self.word_logp(word)
-                    };
+                    let mut word_score = score;
                     if word_score == f64::NEG_INFINITY {
                         continue;
                     }
