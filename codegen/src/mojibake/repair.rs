@@ -70,7 +70,7 @@ pub fn repair(garbled: &str, model: &LanguageModel) -> Repaired {
         model,
         page,
         contexts: HashMap::default(),
-        tail_logps: HashMap::default(),
+        logps: HashMap::default(),
         words: HashMap::default(),
         chars: HashMap::default(),
         spelling: String::new(),
@@ -161,10 +161,10 @@ struct Scorer<'m> {
     page: NGrams,
     /// By [`key`] of the history.
     contexts: HashMap<u128, Context>,
-    /// [`Scorer::char_logp`] of the text after a run, by [`key`] of the
-    /// history and the character: the characters after the first see
-    /// less and less of the reading before them, so readings share them.
-    tail_logps: HashMap<u128, f64>,
+    /// [`Scorer::char_logp`] by [`key`] of the character after the part of
+    /// its history that counts (see [`Context::relevant`]): most histories
+    /// of the search were never seen, and those ending alike score alike.
+    logps: HashMap<u128, f64>,
     /// [`Scorer::word_logp`] of dictionary words of two or more
     /// ideographs, by [`word_key`].
     words: HashMap<u64, f64>,
@@ -183,6 +183,16 @@ struct Scorer<'m> {
 struct Context {
     levels: [(f64, f64); ORDER],
     seen: usize,
+}
+
+impl Context {
+    /// The end of `history` (whose context this is) that
+    /// [`Scorer::char_logp`] reads: one character short of the longest
+    /// tail seen, as it looks up grams of a tail and the next character.
+    /// Any history ending so has the same context up to there.
+    fn relevant<'h>(&self, history: &'h [char]) -> &'h [char] {
+        &history[history.len() - self.seen.saturating_sub(1)..]
+    }
 }
 
 /// A character as the search scores it: its prior, how often it occurs
@@ -284,11 +294,17 @@ struct Search {
     /// The readings of the position being extended.
     beam: Vec<State>,
     /// [`Scorer::char_logp`] of each candidate of that position after each
-    /// reading of the beam, by reading then candidate, as far as computed:
-    /// every word starting there starts with one of them.
+    /// row (see `rows`), by row then candidate, as far as computed: every
+    /// word starting there starts with one of them.
     firsts: Vec<Option<f64>>,
-    /// The context of each reading of the beam, as far as computed.
-    contexts: Vec<Option<Context>>,
+    /// Per reading of the beam, as far as computed, its row: the readings
+    /// whose histories end in the same relevant characters (see
+    /// [`Context::relevant`]) score every candidate alike, and share one.
+    rows: Vec<Option<usize>>,
+    /// The rows by [`key`] of their relevant characters.
+    row_index: HashMap<u128, usize>,
+    /// Per row, the context of a history ending so, and those characters.
+    row_histories: Vec<(Context, History)>,
     /// The scores of the text after the run, by the picks a reading ends
     /// with.
     tails: HashMap<PickKey, [f64; ORDER - 1]>,
@@ -375,24 +391,32 @@ impl Scorer<'_> {
         (p / c.prior).ln()
     }
 
+    /// [`Scorer::char_logp`] of `c` after `history`, cached.
+    fn cached_logp(&mut self, history: &[char], c: &CharStats) -> f64 {
+        let context = self.context(history);
+        self.logp_after(&context, context.relevant(history), c)
+    }
+
+    /// [`Scorer::char_logp`] of `c` after `relevant`, the end that counts
+    /// of a history whose context is `context`, cached.
+    fn logp_after(&mut self, context: &Context, relevant: &[char], c: &CharStats) -> f64 {
+        let mut gram = [c.c; ORDER];
+        gram[..relevant.len()].copy_from_slice(relevant);
+        let cache_key = key(&gram[..=relevant.len()]);
+        if let Some(&logp) = self.logps.get(&cache_key) {
+            return logp;
+        }
+        let logp = self.char_logp(context, relevant, c);
+        self.logps.insert(cache_key, logp);
+        logp
+    }
+
     /// [`Scorer::char_logp`] of each character of `right` (at most
     /// [`ORDER`]` - 1`) after `history` and the ones before it.
     fn tail_logps(&mut self, mut history: History, right: &[CharStats]) -> [f64; ORDER - 1] {
         let mut logps = [0.0; ORDER - 1];
         for (logp, c) in logps.iter_mut().zip(right) {
-            let history_chars = history.chars();
-            let mut gram = [c.c; ORDER];
-            gram[..history_chars.len()].copy_from_slice(history_chars);
-            let cache_key = key(&gram[..=history_chars.len()]);
-            *logp = match self.tail_logps.get(&cache_key) {
-                Some(&logp) => logp,
-                None => {
-                    let context = self.context(history_chars);
-                    let logp = self.char_logp(&context, history_chars, c);
-                    self.tail_logps.insert(cache_key, logp);
-                    logp
-                }
-            };
+            *logp = self.cached_logp(history.chars(), c);
             history.push(c.c);
         }
         logps
@@ -523,7 +547,9 @@ impl Scorer<'_> {
             trail_starts,
             beam,
             firsts,
-            contexts,
+            rows,
+            row_index,
+            row_histories,
             tails,
             scores,
             words,
@@ -534,13 +560,9 @@ impl Scorer<'_> {
         trail.clear();
         trail_starts.clear();
         tails.clear();
-        let mut history = History::default();
-        for &c in left {
-            history.push(c);
-        }
         open[0].states.push(State {
             picks: 0,
-            history,
+            history: History::of(left),
             score: 0.0,
             back: None,
         });
@@ -565,8 +587,10 @@ impl Scorer<'_> {
             let width = candidates[p].len();
             firsts.clear();
             firsts.resize(beam.len() * width, None);
-            contexts.clear();
-            contexts.resize(beam.len(), None);
+            rows.clear();
+            rows.resize(beam.len(), None);
+            row_index.clear();
+            row_histories.clear();
             for len in 1..=MAX_WORD.min(n - p) {
                 let choices = if len == 1 {
                     &all[p..=p]
@@ -628,21 +652,27 @@ impl Scorer<'_> {
                         for (i, &pick) in picks[..len].iter().enumerate() {
                             let c = &candidates[p + i][usize::from(pick)];
                             score += if i == 0 {
-                                let first = &mut firsts[s * width + usize::from(pick)];
+                                let row = *rows[s].get_or_insert_with(|| {
+                                    let history = from.history.chars();
+                                    let context = self.context(history);
+                                    let relevant = context.relevant(history);
+                                    *row_index.entry(key(relevant)).or_insert_with(|| {
+                                        row_histories.push((context, History::of(relevant)));
+                                        row_histories.len() - 1
+                                    })
+                                });
+                                let first = &mut firsts[row * width + usize::from(pick)];
                                 match *first {
                                     Some(logp) => logp,
                                     None => {
-                                        let history = from.history.chars();
-                                        let context = *contexts[s]
-                                            .get_or_insert_with(|| self.context(history));
-                                        let logp = self.char_logp(&context, history, c);
+                                        let (context, relevant) = &row_histories[row];
+                                        let logp = self.logp_after(context, relevant.chars(), c);
                                         *first = Some(logp);
                                         logp
                                     }
                                 }
                             } else {
-                                let context = self.context(history.chars());
-                                self.char_logp(&context, history.chars(), c)
+                                self.cached_logp(history.chars(), c)
                             };
                             history.push(c.c);
                             keep = (keep << 16 | PickKey::from(pick)) & PICK_KEY_MASK;
@@ -721,6 +751,15 @@ struct History {
 }
 
 impl History {
+    /// The history of `chars` (at most [`ORDER`]` - 1`).
+    fn of(chars: &[char]) -> History {
+        let mut history = History::default();
+        for &c in chars {
+            history.push(c);
+        }
+        history
+    }
+
     fn push(&mut self, c: char) {
         if self.len == self.chars.len() {
             // A plain shift: `rotate_left` is a call and a loop for three
