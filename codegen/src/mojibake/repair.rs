@@ -69,12 +69,18 @@ pub fn repair(garbled: &str, model: &LanguageModel) -> Repaired {
     let mut scorer = Scorer {
         model,
         page,
+        empty_context: Context {
+            levels: [(0.0, 0.0); ORDER],
+            seen: 0,
+        },
+        char_contexts: HashMap::default(),
         contexts: HashMap::default(),
         logps: HashMap::default(),
         words: HashMap::default(),
         chars: HashMap::default(),
         spelling: String::new(),
     };
+    scorer.empty_context = scorer.extend(scorer.empty_context, &[]);
     resolve(&slots, &mut choice, &mut scorer);
     Repaired {
         text: choice.into_iter().collect(),
@@ -159,7 +165,12 @@ struct RunKey {
 struct Scorer<'m> {
     model: &'m LanguageModel,
     page: NGrams,
-    /// By [`key`] of the history.
+    /// The context of the empty history.
+    empty_context: Context,
+    /// The contexts of histories of one character.
+    char_contexts: HashMap<char, Context>,
+    /// The contexts of longer histories whose shorter tails were all seen,
+    /// by [`key`].
     contexts: HashMap<u128, Context>,
     /// [`Scorer::char_logp`] by [`key`] of the character after the part of
     /// its history that counts (see [`Context::relevant`]): most histories
@@ -326,31 +337,56 @@ impl Scorer<'_> {
     /// The n-gram statistics of `history` (at most [`ORDER`]` - 1`
     /// characters) as [`Scorer::char_logp`] reads them.
     fn context(&mut self, history: &[char]) -> Context {
-        let cache_key = key(history);
-        if let Some(&context) = self.contexts.get(&cache_key) {
+        // Each tail's levels are those of the tail one character shorter
+        // plus its own, looked up only if all shorter tails were seen. Once
+        // a tail is unseen, every longer one has its context: so the tails
+        // are taken shortest first, and most histories of the search,
+        // ending in a garbled candidate never seen, need one lookup.
+        let mut context = self.empty_context;
+        let Some(&last) = history.last() else {
+            return context;
+        };
+        if context.seen == 0 {
             return context;
         }
-        // The levels of the shorter tails are those of the history one
-        // character shorter, most often known already: only the whole
-        // history is looked up, and only if all its tails were seen.
-        let mut context = match history {
-            [] => Context {
-                levels: [(0.0, 0.0); ORDER],
-                seen: 0,
-            },
-            [_, shorter @ ..] => self.context(shorter),
+        context = match self.char_contexts.get(&last) {
+            Some(&known) => known,
+            None => {
+                let known = self.extend(context, &[last]);
+                self.char_contexts.insert(last, known);
+                known
+            }
         };
-        let len = history.len();
+        for len in 2..=history.len() {
+            if context.seen < len {
+                break;
+            }
+            let tail = &history[history.len() - len..];
+            let cache_key = key(tail);
+            context = match self.contexts.get(&cache_key) {
+                Some(&known) => known,
+                None => {
+                    let known = self.extend(context, tail);
+                    self.contexts.insert(cache_key, known);
+                    known
+                }
+            };
+        }
+        context
+    }
+
+    /// The context of `tail` from that of the tail one character shorter.
+    fn extend(&self, mut context: Context, tail: &[char]) -> Context {
+        let len = tail.len();
         if context.seen == len {
-            let (learned_total, learned_followers) = self.model.learned().history(history);
-            let (page_total, page_followers) = self.page.history(history);
+            let (learned_total, learned_followers) = self.model.learned().history(tail);
+            let (page_total, page_followers) = self.page.history(tail);
             let total = learned_total + PAGE_WEIGHT * page_total;
             if total != 0.0 {
                 context.levels[len] = (total, learned_followers + page_followers);
                 context.seen = len + 1;
             }
         }
-        self.contexts.insert(cache_key, context);
         context
     }
 
