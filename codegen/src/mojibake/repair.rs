@@ -316,6 +316,9 @@ struct Search {
     row_index: HashMap<u128, usize>,
     /// Per row, the context of a history ending so, and those characters.
     row_histories: Vec<(Context, History)>,
+    /// Per row, as far as computed, [`Scorer::char_logp`] of each
+    /// character after the first of the word being tried.
+    rests: Vec<Option<[f64; MAX_WORD - 1]>>,
     /// The scores of the text after the run, by the picks a reading ends
     /// with.
     tails: HashMap<PickKey, [f64; ORDER - 1]>,
@@ -586,6 +589,7 @@ impl Scorer<'_> {
             rows,
             row_index,
             row_histories,
+            rests,
             tails,
             scores,
             words,
@@ -622,7 +626,6 @@ impl Scorer<'_> {
             trail.extend(beam.iter_mut().map(|state| state.back.take()));
             let width = candidates[p].len();
             firsts.clear();
-            firsts.resize(beam.len() * width, None);
             rows.clear();
             rows.resize(beam.len(), None);
             row_index.clear();
@@ -652,9 +655,9 @@ impl Scorer<'_> {
                     self.dictionary_words(choices, &candidates[p..q], words);
                 }
                 for &Word { picks, score } in words.iter() {
-                    let mut word = ['\0'; MAX_WORD];
+                    let mut word = [candidates[p][usize::from(picks[0])]; MAX_WORD];
                     for (i, (c, &pick)) in word.iter_mut().zip(&picks[..len]).enumerate() {
-                        *c = candidates[p + i][usize::from(pick)].c;
+                        *c = candidates[p + i][usize::from(pick)];
                     }
                     let word = &word[..len];
                     let mut word_score = score;
@@ -662,13 +665,14 @@ impl Scorer<'_> {
                         continue;
                     }
                     if len == 1 && matches!(run[p], Slot::Broken(_)) {
-                        word_score += brackets.bonus(word[0]);
+                        word_score += brackets.bonus(word[0].c);
                     }
                     for (i, c) in word.iter().enumerate() {
-                        if framed[p + i] && FRAME_CLOSERS.contains(c) {
+                        if framed[p + i] && FRAME_CLOSERS.contains(&c.c) {
                             word_score += FRAME_BONUS;
                         }
                     }
+                    rests.clear();
                     for (s, from) in beam.iter().enumerate() {
                         let mut history = from.history;
                         let mut score = from.score + WORD_WEIGHT * word_score;
@@ -684,35 +688,53 @@ impl Scorer<'_> {
                         {
                             break;
                         }
-                        let mut keep = from.picks;
-                        for (i, &pick) in picks[..len].iter().enumerate() {
-                            let c = &candidates[p + i][usize::from(pick)];
-                            score += if i == 0 {
-                                let row = *rows[s].get_or_insert_with(|| {
-                                    let history = from.history.chars();
-                                    let context = self.context(history);
-                                    let relevant = context.relevant(history);
-                                    *row_index.entry(key(relevant)).or_insert_with(|| {
-                                        row_histories.push((context, History::of(relevant)));
-                                        row_histories.len() - 1
-                                    })
-                                });
-                                let first = &mut firsts[row * width + usize::from(pick)];
-                                match *first {
-                                    Some(logp) => logp,
-                                    None => {
-                                        let (context, relevant) = &row_histories[row];
-                                        let logp = self.logp_after(context, relevant.chars(), c);
-                                        *first = Some(logp);
-                                        logp
-                                    }
+                        let row = *rows[s].get_or_insert_with(|| {
+                            let history = from.history.chars();
+                            let context = self.context(history);
+                            let relevant = context.relevant(history);
+                            *row_index.entry(key(relevant)).or_insert_with(|| {
+                                row_histories.push((context, History::of(relevant)));
+                                firsts.resize(firsts.len() + width, None);
+                                row_histories.len() - 1
+                            })
+                        });
+                        let first = &mut firsts[row * width + usize::from(picks[0])];
+                        score += match *first {
+                            Some(logp) => logp,
+                            None => {
+                                let (context, relevant) = &row_histories[row];
+                                let logp = self.logp_after(context, relevant.chars(), &word[0]);
+                                *first = Some(logp);
+                                logp
+                            }
+                        };
+                        if len > 1 {
+                            // A longer history has no longer tail seen than
+                            // the row's plus the characters after it (a
+                            // gram seen has its history seen), so the row's
+                            // characters stand for the reading's here too.
+                            if rests.len() <= row {
+                                rests.resize(row + 1, None);
+                            }
+                            let rest = *rests[row].get_or_insert_with(|| {
+                                let mut history = row_histories[row].1;
+                                let mut rest = [0.0; MAX_WORD - 1];
+                                for (logp, pair) in rest.iter_mut().zip(word.windows(2)) {
+                                    history.push(pair[0].c);
+                                    *logp = self.cached_logp(history.chars(), &pair[1]);
                                 }
-                            } else {
-                                self.cached_logp(history.chars(), c)
-                            };
-                            history.push(c.c);
-                            keep = (keep << 16 | PickKey::from(pick)) & PICK_KEY_MASK;
+                                rest
+                            });
+                            for logp in &rest[..len - 1] {
+                                score += logp;
+                            }
                         }
+                        for &c in word {
+                            history.push(c.c);
+                        }
+                        let keep = picks[..len].iter().fold(from.picks, |keep, &pick| {
+                            (keep << 16 | PickKey::from(pick)) & PICK_KEY_MASK
+                        });
                         if q == n {
                             // Readings ending alike score the text after
                             // the run alike: once per ending.
