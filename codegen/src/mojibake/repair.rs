@@ -316,16 +316,21 @@ struct Search {
     row_index: HashMap<u128, usize>,
     /// Per row, the context of a history ending so, and those characters.
     row_histories: Vec<(Context, History)>,
-    /// Per row, as far as computed, [`Scorer::char_logp`] of each
-    /// character after the first of the word being tried.
-    rests: Vec<Option<[f64; MAX_WORD - 1]>>,
-    /// The scores of the text after the run, by the picks a reading ends
-    /// with.
-    tails: HashMap<PickKey, [f64; ORDER - 1]>,
+    /// Per row, as far as computed, the scores after the first character
+    /// of the word being tried.
+    rests: Vec<Option<Rest>>,
     /// For [`Open::raise_floor`].
     scores: Vec<f64>,
     /// The words tried at a position for one length.
     words: Vec<Word>,
+}
+
+/// [`Scorer::char_logp`] of each character of a word after the first,
+/// and of each character of the text after the run where the word ends it.
+#[derive(Clone, Copy)]
+struct Rest {
+    word: [f64; MAX_WORD - 1],
+    tail: [f64; ORDER - 1],
 }
 
 /// A reading of the slots a word spans: the candidate picked for each and
@@ -489,7 +494,7 @@ impl Scorer<'_> {
         let mut word = ['\0'; MAX_WORD];
         let mut from = 0;
         self.spelling.clear();
-        loop {
+        'readings: loop {
             for i in from..len {
                 picks[i] = choices[i][digits[i]];
                 word[i] = candidates[i][usize::from(picks[i])].c;
@@ -505,11 +510,20 @@ impl Scorer<'_> {
                 let index = (0..len).map(|i| digits[i] * strides[i]).sum();
                 indexed.push((index, Word { picks, score }));
             }
-            let Some(next) = (0..len).rev().find(|&i| digits[i] + 1 < choices[i].len()) else {
-                break;
-            };
-            digits[next] += 1;
-            digits[next + 1..len].fill(0);
+            // The next reading: the last slot's pick counts up, carrying
+            // into the one before it.
+            let mut next = len;
+            loop {
+                let Some(slot) = next.checked_sub(1) else {
+                    break 'readings;
+                };
+                next = slot;
+                digits[next] += 1;
+                if digits[next] < choices[next].len() {
+                    break;
+                }
+                digits[next] = 0;
+            }
             from = next;
         }
         indexed.sort_unstable_by_key(|&(index, _)| index);
@@ -590,7 +604,6 @@ impl Scorer<'_> {
             row_index,
             row_histories,
             rests,
-            tails,
             scores,
             words,
         } = search;
@@ -599,7 +612,6 @@ impl Scorer<'_> {
         }
         trail.clear();
         trail_starts.clear();
-        tails.clear();
         open[0].states.push(State {
             picks: 0,
             history: History::of(left),
@@ -708,25 +720,39 @@ impl Scorer<'_> {
                                 logp
                             }
                         };
-                        if len > 1 {
+                        if len > 1 || q == n {
                             // A longer history has no longer tail seen than
                             // the row's plus the characters after it (a
                             // gram seen has its history seen), so the row's
-                            // characters stand for the reading's here too.
+                            // characters stand for the reading's in scoring
+                            // the rest of the word and the text after the
+                            // run too.
                             if rests.len() <= row {
                                 rests.resize(row + 1, None);
                             }
                             let rest = *rests[row].get_or_insert_with(|| {
                                 let mut history = row_histories[row].1;
-                                let mut rest = [0.0; MAX_WORD - 1];
-                                for (logp, pair) in rest.iter_mut().zip(word.windows(2)) {
-                                    history.push(pair[0].c);
-                                    *logp = self.cached_logp(history.chars(), &pair[1]);
+                                history.push(word[0].c);
+                                let mut rest = Rest {
+                                    word: [0.0; MAX_WORD - 1],
+                                    tail: [0.0; ORDER - 1],
+                                };
+                                for (logp, c) in rest.word.iter_mut().zip(&word[1..]) {
+                                    *logp = self.cached_logp(history.chars(), c);
+                                    history.push(c.c);
+                                }
+                                if q == n {
+                                    rest.tail = self.tail_logps(history, &right);
                                 }
                                 rest
                             });
-                            for logp in &rest[..len - 1] {
+                            for logp in &rest.word[..len - 1] {
                                 score += logp;
+                            }
+                            if q == n {
+                                for logp in &rest.tail[..right.len()] {
+                                    score += logp;
+                                }
                             }
                         }
                         for &c in word {
@@ -735,16 +761,6 @@ impl Scorer<'_> {
                         let keep = picks[..len].iter().fold(from.picks, |keep, &pick| {
                             (keep << 16 | PickKey::from(pick)) & PICK_KEY_MASK
                         });
-                        if q == n {
-                            // Readings ending alike score the text after
-                            // the run alike: once per ending.
-                            let tail = *tails
-                                .entry(keep)
-                                .or_insert_with(|| self.tail_logps(history, &right));
-                            for logp in &tail[..right.len()] {
-                                score += logp;
-                            }
-                        }
                         let back = Back {
                             from: p,
                             state: s,
