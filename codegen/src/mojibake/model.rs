@@ -104,12 +104,25 @@ pub(super) fn is_ideograph(c: char) -> bool {
     matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}')
 }
 
+/// Bits of a character in a [`key`].
+const CHAR_BITS: usize = 21;
+
+/// [`ORDER`] characters' worth of bits.
+const PACKED_MASK: u128 = (1 << (CHAR_BITS * ORDER)) - 1;
+
 /// A run of up to four characters as one hash key (21 bits a character,
 /// the length on top so that runs of different lengths never collide).
 pub(super) fn key(chars: &[char]) -> u128 {
     chars.iter().fold(chars.len() as u128, |k, &c| {
-        (k << 21) | u128::from(u32::from(c))
+        (k << CHAR_BITS) | u128::from(u32::from(c))
     })
+}
+
+/// [`key`] of the last `len` characters of those `packed` holds (each in
+/// [`CHAR_BITS`], the last lowest).
+fn tail_key(packed: u128, len: usize) -> u128 {
+    let bits = CHAR_BITS * len;
+    (len as u128) << bits | packed & ((1 << bits) - 1)
 }
 
 /// Counts of character n-grams up to [`ORDER`].
@@ -124,12 +137,20 @@ pub(super) struct NGrams {
 
 impl NGrams {
     pub(super) fn learn(&mut self, chars: &[char]) {
-        for end in 1..=chars.len() {
-            for order in 1..=ORDER.min(end) {
-                let gram = &chars[end - order..end];
-                let count = self.grams.entry(key(gram)).or_default();
+        // The last ORDER characters packed as in `key`, so that each
+        // n-gram's key (and its history's) is a mask and a length away.
+        let mut packed = 0u128;
+        let mut history_packed;
+        for (end, &c) in chars.iter().enumerate() {
+            history_packed = packed;
+            packed = (packed << CHAR_BITS | u128::from(u32::from(c))) & PACKED_MASK;
+            for order in 1..=ORDER.min(end + 1) {
+                let count = self.grams.entry(tail_key(packed, order)).or_default();
                 *count += 1;
-                let history = self.histories.entry(key(&gram[..order - 1])).or_default();
+                let history = self
+                    .histories
+                    .entry(tail_key(history_packed, order - 1))
+                    .or_default();
                 history.0 += 1;
                 history.1 += u32::from(*count == 1);
             }
