@@ -79,6 +79,8 @@ pub fn repair(garbled: &str, model: &LanguageModel) -> Repaired {
         words: HashMap::default(),
         chars: HashMap::default(),
         spelling: String::new(),
+        slot_ids: HashMap::default(),
+        span_words: HashMap::default(),
     };
     scorer.empty_context = scorer.extend(scorer.empty_context, &[]);
     resolve(&slots, &mut choice, &mut scorer);
@@ -183,6 +185,11 @@ struct Scorer<'m> {
     chars: HashMap<char, CharStats>,
     /// Reused to spell a word for the dictionary without allocating.
     spelling: String,
+    /// A number for each slot seen on the page, equal slots alike.
+    slot_ids: HashMap<Slot, u32>,
+    /// [`Scorer::dictionary_words`] of a span of slots, by their numbers
+    /// (plus one, 32 bits each): a page repeats its words.
+    span_words: HashMap<u128, Vec<Word>>,
 }
 
 /// What the n-grams know of one history, per length of its tail taken as
@@ -569,6 +576,13 @@ impl Scorer<'_> {
             })
             .collect();
         let right: Vec<CharStats> = right.iter().map(|&c| self.char_stats(c)).collect();
+        let slot_ids: Vec<u32> = run
+            .iter()
+            .map(|slot| {
+                let next = self.slot_ids.len() as u32;
+                *self.slot_ids.entry(slot.clone()).or_insert(next)
+            })
+            .collect();
         // Per slot, the candidates tried inside longer words.
         let in_words: Vec<Vec<Pick>> = candidates
             .iter()
@@ -664,7 +678,16 @@ impl Scorer<'_> {
                         score: c.word,
                     }));
                 } else {
-                    self.dictionary_words(choices, &candidates[p..q], words);
+                    let span = slot_ids[p..q]
+                        .iter()
+                        .fold(0u128, |k, &id| k << 32 | u128::from(id + 1));
+                    match self.span_words.get(&span) {
+                        Some(known) => words.extend_from_slice(known),
+                        None => {
+                            self.dictionary_words(choices, &candidates[p..q], words);
+                            self.span_words.insert(span, words.clone());
+                        }
+                    }
                 }
                 for &Word { picks, score } in words.iter() {
                     let mut word = [candidates[p][usize::from(picks[0])]; MAX_WORD];
