@@ -61,7 +61,7 @@ impl LanguageModel {
     /// the other pages of a run).
     pub fn learn(&mut self, clean_text: &str) {
         let chars: Vec<char> = clean_text.chars().collect();
-        self.learned.learn(&chars);
+        self.learned.learn([chars.as_slice()]);
     }
 
     /// Whether jieba's dictionary holds `word`.
@@ -118,6 +118,17 @@ pub(super) fn key(chars: &[char]) -> u128 {
     })
 }
 
+/// [`key`] of a gram's history: the gram of `gram_key` less its last
+/// character.
+fn history_key(gram_key: u128) -> u128 {
+    // The length sits above the characters: the one `len` whose place
+    // holds `len` (a longer key's place holds a length and characters).
+    let len = (1..=ORDER)
+        .find(|&len| gram_key >> (CHAR_BITS * len) == len as u128)
+        .unwrap_or(0);
+    tail_key(gram_key >> CHAR_BITS, len.saturating_sub(1))
+}
+
 /// [`key`] of the last `len` characters of those `packed` holds (each in
 /// [`CHAR_BITS`], the last lowest).
 fn tail_key(packed: u128, len: usize) -> u128 {
@@ -136,24 +147,28 @@ pub(super) struct NGrams {
 }
 
 impl NGrams {
-    pub(super) fn learn(&mut self, chars: &[char]) {
-        // The last ORDER characters packed as in `key`, so that each
-        // n-gram's key (and its history's) is a mask and a length away.
-        let mut packed = 0u128;
-        let mut history_packed;
-        for (end, &c) in chars.iter().enumerate() {
-            history_packed = packed;
-            packed = (packed << CHAR_BITS | u128::from(u32::from(c))) & PACKED_MASK;
-            for order in 1..=ORDER.min(end + 1) {
-                let count = self.grams.entry(tail_key(packed, order)).or_default();
-                *count += 1;
-                let history = self
-                    .histories
-                    .entry(tail_key(history_packed, order - 1))
-                    .or_default();
-                history.0 += 1;
-                history.1 += u32::from(*count == 1);
+    /// Learns each text of `texts`.
+    pub(super) fn learn<'t>(&mut self, texts: impl IntoIterator<Item = &'t [char]>) {
+        for chars in texts {
+            // The last ORDER characters packed as in `key`, so that each
+            // n-gram's key is a mask and a length away.
+            let mut packed = 0u128;
+            for (end, &c) in chars.iter().enumerate() {
+                packed = (packed << CHAR_BITS | u128::from(u32::from(c))) & PACKED_MASK;
+                for order in 1..=ORDER.min(end + 1) {
+                    *self.grams.entry(tail_key(packed, order)).or_default() += 1;
+                }
             }
+        }
+        // A history is followed as often as its grams occur, by as many
+        // characters as it has grams: counted once per gram, not per
+        // occurrence.
+        self.histories.clear();
+        self.histories.reserve(self.grams.len());
+        for (&gram, &count) in &self.grams {
+            let history = self.histories.entry(history_key(gram)).or_default();
+            history.0 += count;
+            history.1 += 1;
         }
     }
 

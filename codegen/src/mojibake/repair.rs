@@ -59,13 +59,16 @@ pub fn repair(garbled: &str, model: &LanguageModel) -> Repaired {
     // The page's intact stretches: its own wording, learned for this page.
     let mut page = NGrams::default();
     let mut start = 0;
-    for end in (0..slots.len())
-        .filter(|&i| is_broken(&slots[i]))
-        .chain([slots.len()])
-    {
-        page.learn(&choice[start..end]);
-        start = end + 1;
-    }
+    page.learn(
+        (0..slots.len())
+            .filter(|&i| is_broken(&slots[i]))
+            .chain([slots.len()])
+            .map(|end| {
+                let stretch = &choice[start..end];
+                start = end + 1;
+                stretch
+            }),
+    );
     let mut scorer = Scorer {
         model,
         page,
