@@ -83,6 +83,7 @@ pub fn repair(garbled: &str, model: &LanguageModel) -> Repaired {
         chars: HashMap::default(),
         spelling: String::new(),
         slot_ids: HashMap::default(),
+        slot_readings: Vec::new(),
         span_words: HashMap::default(),
     };
     scorer.empty_context = scorer.extend(scorer.empty_context, &[]);
@@ -188,8 +189,10 @@ struct Scorer<'m> {
     chars: HashMap<char, CharStats>,
     /// Reused to spell a word for the dictionary without allocating.
     spelling: String,
-    /// A number for each slot seen on the page, equal slots alike.
+    /// A number for each slot seen on the page, equal slots alike: its
+    /// place in `slot_readings`.
     slot_ids: HashMap<Slot, u32>,
+    slot_readings: Vec<SlotReading>,
     /// [`Scorer::dictionary_words`] of a span of slots, by their numbers
     /// (plus one, 32 bits each): a page repeats its words.
     span_words: HashMap<u128, Vec<Word>>,
@@ -225,6 +228,13 @@ struct CharStats {
     prior: f64,
     count: f64,
     word: f64,
+}
+
+/// A slot as the search reads it: its candidates, and the indices of those
+/// tried inside words of two or more characters (the likeliest ideographs).
+struct SlotReading {
+    candidates: Vec<CharStats>,
+    in_words: Vec<Pick>,
 }
 
 /// A candidate's index in its slot's list. A broken slot has at most 8³
@@ -482,8 +492,8 @@ impl Scorer<'_> {
     /// index counted with the first slot's pick changing fastest.
     fn dictionary_words(
         &mut self,
-        choices: &[Vec<Pick>],
-        candidates: &[Vec<CharStats>],
+        choices: &[&[Pick]],
+        candidates: &[&[CharStats]],
         found: &mut Vec<Word>,
     ) {
         let len = choices.len();
@@ -569,42 +579,71 @@ impl Scorer<'_> {
         brackets: &Brackets,
         framed: &[bool],
     ) -> Vec<char> {
-        let candidates: Vec<Vec<CharStats>> = run
+        // Out of `self` while the search borrows it.
+        let mut readings = std::mem::take(&mut self.slot_readings);
+        let slot_ids: Vec<u32> = run
             .iter()
-            .map(|slot| match slot {
-                Slot::Fixed(c) => vec![self.char_stats(*c)],
-                Slot::Broken(candidates) => {
-                    candidates.iter().map(|&c| self.char_stats(c)).collect()
+            .map(|slot| match self.slot_ids.get(slot) {
+                Some(&id) => id,
+                None => {
+                    let id = readings.len() as u32;
+                    readings.push(self.slot_reading(slot));
+                    self.slot_ids.insert(slot.clone(), id);
+                    id
                 }
             })
             .collect();
-        let right: Vec<CharStats> = right.iter().map(|&c| self.char_stats(c)).collect();
-        let slot_ids: Vec<u32> = run
+        let best = self.search_run(
+            search, &readings, &slot_ids, run, left, right, brackets, framed,
+        );
+        self.slot_readings = readings;
+        best
+    }
+
+    /// The characters a slot may be, and those tried inside longer words.
+    fn slot_reading(&mut self, slot: &Slot) -> SlotReading {
+        let candidates: Vec<CharStats> = match slot {
+            Slot::Fixed(c) => vec![self.char_stats(*c)],
+            Slot::Broken(candidates) => candidates.iter().map(|&c| self.char_stats(c)).collect(),
+        };
+        let mut in_words: Vec<Pick> = (0..candidates.len() as Pick)
+            .filter(|&i| is_ideograph(candidates[usize::from(i)].c))
+            .collect();
+        in_words.sort_by(|&a, &b| {
+            let prior = |i: Pick| candidates[usize::from(i)].prior;
+            prior(b).total_cmp(&prior(a)).then(a.cmp(&b))
+        });
+        in_words.truncate(WORD_CANDIDATES);
+        SlotReading {
+            candidates,
+            in_words,
+        }
+    }
+
+    /// [`Scorer::best_run`] with the slots of `run` read: `slot_ids` are
+    /// their places in `readings`.
+    #[allow(clippy::too_many_arguments)]
+    fn search_run(
+        &mut self,
+        search: &mut Search,
+        readings: &[SlotReading],
+        slot_ids: &[u32],
+        run: &[Slot],
+        left: &[char],
+        right: &[char],
+        brackets: &Brackets,
+        framed: &[bool],
+    ) -> Vec<char> {
+        let candidates: Vec<&[CharStats]> = slot_ids
             .iter()
-            .map(|slot| {
-                let next = self.slot_ids.len() as u32;
-                *self.slot_ids.entry(slot.clone()).or_insert(next)
-            })
+            .map(|&id| readings[id as usize].candidates.as_slice())
             .collect();
         // Per slot, the candidates tried inside longer words.
-        let in_words: Vec<Vec<Pick>> = candidates
+        let in_words: Vec<&[Pick]> = slot_ids
             .iter()
-            .map(|cands| {
-                let mut indices: Vec<Pick> = (0..cands.len() as Pick)
-                    .filter(|&i| is_ideograph(cands[usize::from(i)].c))
-                    .collect();
-                indices.sort_by(|&a, &b| {
-                    let prior = |i: Pick| cands[usize::from(i)].prior;
-                    prior(b).total_cmp(&prior(a)).then(a.cmp(&b))
-                });
-                indices.truncate(WORD_CANDIDATES);
-                indices
-            })
+            .map(|&id| readings[id as usize].in_words.as_slice())
             .collect();
-        let all: Vec<Vec<Pick>> = candidates
-            .iter()
-            .map(|c| (0..c.len() as Pick).collect())
-            .collect();
+        let right: Vec<CharStats> = right.iter().map(|&c| self.char_stats(c)).collect();
 
         let n = run.len();
         let mut out: Vec<char> = candidates.iter().map(|c| c[0].c).collect();
@@ -660,15 +699,15 @@ impl Scorer<'_> {
             row_index.clear();
             row_histories.clear();
             for len in 1..=MAX_WORD.min(n - p) {
-                let choices = if len == 1 {
-                    &all[p..=p]
+                let choices = &in_words[p..p + len];
+                let combinations = if len == 1 {
+                    candidates[p].len()
                 } else {
-                    &in_words[p..p + len]
+                    choices
+                        .iter()
+                        .try_fold(1usize, |acc, c| acc.checked_mul(c.len()))
+                        .unwrap_or(usize::MAX)
                 };
-                let combinations = choices
-                    .iter()
-                    .try_fold(1usize, |acc, c| acc.checked_mul(c.len()))
-                    .unwrap_or(usize::MAX);
                 if combinations == 0 || (len > 1 && combinations > MAX_COMBINATIONS) {
                     continue;
                 }
