@@ -886,7 +886,9 @@ impl Scorer<'_> {
 #[derive(Clone, Copy, Default)]
 struct History {
     chars: [char; ORDER - 1],
-    len: usize,
+    /// At most [`ORDER`]` - 1`: a byte keeps the readings the beam sorts
+    /// small.
+    len: u8,
 }
 
 impl History {
@@ -900,18 +902,19 @@ impl History {
     }
 
     fn push(&mut self, c: char) {
-        if self.len == self.chars.len() {
+        let mut len = usize::from(self.len);
+        if len == self.chars.len() {
             // A plain shift: `rotate_left` is a call and a loop for three
             // characters, on the search's hottest path.
             self.chars.copy_within(1.., 0);
-            self.len -= 1;
+            len -= 1;
         }
-        self.chars[self.len] = c;
-        self.len += 1;
+        self.chars[len] = c;
+        self.len = len as u8 + 1;
     }
 
     fn chars(&self) -> &[char] {
-        &self.chars[..self.len]
+        &self.chars[..usize::from(self.len)]
     }
 }
 
