@@ -106,7 +106,7 @@ fn resolve(slots: &[Slot], choice: &mut [char], scorer: &mut Scorer) {
     let mut search = Search::default();
     // A page repeats its phrases (table cells, boilerplate): a run read
     // before, in the same surroundings, reads the same again.
-    let mut readings: HashMap<RunKey, Vec<char>> = HashMap::default();
+    let mut readings: HashMap<Run, Vec<char>> = HashMap::default();
     let mut start = 0;
     while start < slots.len() {
         if !in_run(&slots[start]) {
@@ -128,7 +128,7 @@ fn resolve(slots: &[Slot], choice: &mut [char], scorer: &mut Scorer) {
                 .collect();
             let brackets = Brackets::around(choice, slots, start, end);
             let framed = framed(choice, slots, start, end);
-            let run = RunKey {
+            let run = Run {
                 slots: slots[start..end].to_vec(),
                 left: left.to_vec(),
                 right,
@@ -138,15 +138,7 @@ fn resolve(slots: &[Slot], choice: &mut [char], scorer: &mut Scorer) {
             let best = match readings.entry(run) {
                 Entry::Occupied(best) => best.into_mut(),
                 Entry::Vacant(entry) => {
-                    let run = entry.key();
-                    let best = scorer.best_run(
-                        &mut search,
-                        &run.slots,
-                        &run.left,
-                        &run.right,
-                        &run.brackets,
-                        &run.framed,
-                    );
+                    let best = scorer.best_run(&mut search, entry.key());
                     entry.insert(best)
                 }
             };
@@ -156,9 +148,12 @@ fn resolve(slots: &[Slot], choice: &mut [char], scorer: &mut Scorer) {
     }
 }
 
-/// Everything [`Scorer::best_run`] reads of a run and its surroundings.
+/// A run of ideographs and broken slots, with everything of its
+/// surroundings [`Scorer::best_run`] reads: the text `left` and `right` of
+/// it, the brackets open around it, and per slot whether a 在… frame is
+/// open before it.
 #[derive(PartialEq, Eq, Hash)]
-struct RunKey {
+struct Run {
     slots: Vec<Slot>,
     left: Vec<char>,
     right: Vec<char>,
@@ -567,21 +562,12 @@ impl Scorer<'_> {
         score
     }
 
-    /// The likeliest characters for a run of ideographs and broken slots,
-    /// between the text `left` and `right` of it; `framed` tells, per slot,
-    /// whether a 在… frame is open before it.
-    fn best_run(
-        &mut self,
-        search: &mut Search,
-        run: &[Slot],
-        left: &[char],
-        right: &[char],
-        brackets: &Brackets,
-        framed: &[bool],
-    ) -> Vec<char> {
+    /// The likeliest characters for `run`.
+    fn best_run(&mut self, search: &mut Search, run: &Run) -> Vec<char> {
         // Out of `self` while the search borrows it.
         let mut readings = std::mem::take(&mut self.slot_readings);
         let slot_ids: Vec<u32> = run
+            .slots
             .iter()
             .map(|slot| match self.slot_ids.get(slot) {
                 Some(&id) => id,
@@ -593,9 +579,7 @@ impl Scorer<'_> {
                 }
             })
             .collect();
-        let best = self.search_run(
-            search, &readings, &slot_ids, run, left, right, brackets, framed,
-        );
+        let best = self.search_run(search, &readings, &slot_ids, run);
         self.slot_readings = readings;
         best
     }
@@ -622,18 +606,20 @@ impl Scorer<'_> {
 
     /// [`Scorer::best_run`] with the slots of `run` read: `slot_ids` are
     /// their places in `readings`.
-    #[allow(clippy::too_many_arguments)]
     fn search_run(
         &mut self,
         search: &mut Search,
         readings: &[SlotReading],
         slot_ids: &[u32],
-        run: &[Slot],
-        left: &[char],
-        right: &[char],
-        brackets: &Brackets,
-        framed: &[bool],
+        run: &Run,
     ) -> Vec<char> {
+        let Run {
+            slots: run,
+            left,
+            right,
+            brackets,
+            framed,
+        } = run;
         let candidates: Vec<&[CharStats]> = slot_ids
             .iter()
             .map(|&id| readings[id as usize].candidates.as_slice())
