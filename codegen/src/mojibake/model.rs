@@ -41,27 +41,21 @@ impl LanguageModel {
     /// it takes a fraction of a second; [`LanguageModel::shared`] builds
     /// one on first use.
     pub fn new() -> Self {
-        let mut model = LanguageModel {
+        // Learned in one call: the n-gram histories are counted once, over
+        // the grams of every text.
+        let texts: Vec<Vec<char>> = SHIPPED.iter().map(|t| t.chars().collect()).collect();
+        let mut learned = NGrams::default();
+        learned.learn(texts.iter().map(Vec::as_slice));
+        LanguageModel {
             jieba: Jieba::new(),
-            learned: NGrams::default(),
-        };
-        for text in SHIPPED {
-            model.learn(text);
+            learned,
         }
-        model
     }
 
     /// The model of [`LanguageModel::new`], built once per process.
     pub fn shared() -> &'static LanguageModel {
         static MODEL: OnceLock<LanguageModel> = OnceLock::new();
         MODEL.get_or_init(LanguageModel::new)
-    }
-
-    /// Learns the wording of `clean_text` (text that is not garbled, e.g.
-    /// the other pages of a run).
-    pub fn learn(&mut self, clean_text: &str) {
-        let chars: Vec<char> = clean_text.chars().collect();
-        self.learned.learn([chars.as_slice()]);
     }
 
     /// Whether jieba's dictionary holds `word`.
