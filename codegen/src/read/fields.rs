@@ -278,6 +278,17 @@ impl PageTypes {
         self.learned.is_empty() && self.used.is_empty()
     }
 
+    /// [`PageTypes::learn`] for a container's fields, copied only when
+    /// they are news: most containers of a type repeat its first.
+    fn learn_seen(&mut self, name: &str, seen: &HashSet<String>) {
+        let same = |learned: &BTreeSet<String>| {
+            learned.len() == seen.len() && learned.iter().all(|f| seen.contains(f))
+        };
+        if !self.learned.get(name).is_some_and(same) {
+            self.learn(name.to_string(), seen.iter().cloned().collect());
+        }
+    }
+
     /// Records a type shown whole. Shown whole twice with other fields, the
     /// type is also one the page may read otherwise given the dictionary.
     pub fn learn(&mut self, name: String, fields: BTreeSet<String>) {
@@ -846,16 +857,23 @@ fn close_frame(
                 .all(|e| e.keys().all(|k| frame.seen.contains(k)));
         if !name.is_empty() && name != ENUM {
             if complete {
-                types.learn(name.to_string(), frame.seen.iter().cloned().collect());
-            } else {
+                types.learn_seen(name, &frame.seen);
+            } else if !types.used.contains(name) {
                 types.used.insert(name.to_string());
             }
         }
         if !frame.seen.is_empty() && !name.is_empty() {
-            known
-                .entry(name.to_string())
-                .or_default()
-                .extend(frame.seen.iter().cloned());
+            // Large tables close hundreds of containers of one type: only
+            // names not known yet are copied.
+            let known = match known.get_mut(name) {
+                Some(known) => known,
+                None => known.entry(name.to_string()).or_default(),
+            };
+            for field in &frame.seen {
+                if !known.contains(field) {
+                    known.insert(field.clone());
+                }
+            }
         }
         let parent_is_root = frames.len() == 1;
         if let Some(parent) = frames.last_mut() {
