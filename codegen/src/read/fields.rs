@@ -865,13 +865,16 @@ fn close_frame(
         if !frame.seen.is_empty() && !name.is_empty() {
             // Large tables close hundreds of containers of one type: only
             // names not known yet are copied.
-            let known = match known.get_mut(name) {
-                Some(known) => known,
-                None => known.entry(name.to_string()).or_default(),
-            };
-            for field in &frame.seen {
-                if !known.contains(field) {
-                    known.insert(field.clone());
+            match known.get_mut(name) {
+                Some(known) => {
+                    for field in &frame.seen {
+                        if !known.contains(field) {
+                            known.insert(field.clone());
+                        }
+                    }
+                }
+                None => {
+                    known.insert(name.to_string(), frame.seen.clone());
                 }
             }
         }
